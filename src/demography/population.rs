@@ -1,0 +1,290 @@
+//! The population: a dense array of counts by area, sex and age group.
+
+use crate::demography::band::Band;
+use crate::demography::sex::Sex;
+use crate::error::{Error, Result};
+
+/// The open age of single-year populations: age 100 means "100 and over".
+pub const OMEGA: usize = 100;
+
+/// A population at one date: counts by (area, sex, age group), stored area-major, then sex
+/// (female first), then age, in one contiguous `Vec<f64>`.
+///
+/// Age groups are `width` years wide (1 for single years, the default; 5 to reproduce
+/// published five-year examples); group `i` starts at age `i * width` and the last group is
+/// open ("ω+"). With `width = 1` and 101 groups the ages are 0, 1, …, 99, 100+.
+///
+/// Counts are `f64` because projections produce fractions of persons; every count is finite
+/// and non-negative, which the constructors check once.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Population, Sex};
+///
+/// let mut pop = Population::zeros(vec!["Jiefangbei".into(), "Daping".into()], 1, 101).unwrap();
+/// pop.series_mut(1, Sex::Female)[60] = 1200.0;
+/// assert_eq!(pop.get(1, Sex::Female, 60), Some(1200.0));
+/// assert_eq!(pop.area_total(1), 1200.0);
+/// assert_eq!(pop.get(2, Sex::Female, 60), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Population {
+    areas: Vec<String>,
+    width: usize,
+    groups: usize,
+    values: Vec<f64>,
+}
+
+impl Population {
+    /// An all-zero population for the given areas, group width (years) and number of age
+    /// groups (the last one open).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `width` is 0, there are fewer than 2 age groups or no
+    /// areas; [`Error::BadAreaId`] when an area id is empty or repeated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pop = popalloc::Population::zeros(vec!["district".into()], 5, 18).unwrap();
+    /// assert_eq!(pop.open_age(), 85);
+    /// ```
+    pub fn zeros(areas: Vec<String>, width: usize, groups: usize) -> Result<Self> {
+        check_shape(&areas, width, groups)?;
+        let values = vec![0.0; areas.len() * 2 * groups];
+        Ok(Self {
+            areas,
+            width,
+            groups,
+            values,
+        })
+    }
+
+    /// A population from its dense values (area-major, sex, age).
+    ///
+    /// # Errors
+    ///
+    /// As [`Population::zeros`]; [`Error::LengthMismatch`] when `values` does not have
+    /// `areas × 2 × groups` entries; [`Error::InvalidRate`] when a count is negative or not
+    /// finite (its `age` is the flat index).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Population, Sex};
+    /// let pop = Population::from_values(vec!["a".into()], 1, 2, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+    /// assert_eq!(pop.series(0, Sex::Male), &[3.0, 4.0]);
+    /// ```
+    pub fn from_values(
+        areas: Vec<String>,
+        width: usize,
+        groups: usize,
+        values: Vec<f64>,
+    ) -> Result<Self> {
+        check_shape(&areas, width, groups)?;
+        let expected = areas.len() * 2 * groups;
+        if values.len() != expected {
+            return Err(Error::LengthMismatch {
+                what: "population values (areas x 2 sexes x age groups)",
+                expected,
+                found: values.len(),
+            });
+        }
+        crate::error::check_non_negative("population count", &values)?;
+        Ok(Self {
+            areas,
+            width,
+            groups,
+            values,
+        })
+    }
+
+    /// The area ids, in array order.
+    pub fn areas(&self) -> &[String] {
+        &self.areas
+    }
+
+    /// The number of areas.
+    pub fn area_count(&self) -> usize {
+        self.areas.len()
+    }
+
+    /// The position of an area id, if the population has it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pop = popalloc::Population::zeros(vec!["a".into(), "b".into()], 1, 101).unwrap();
+    /// assert_eq!(pop.area_index("b"), Some(1));
+    /// ```
+    pub fn area_index(&self, id: &str) -> Option<usize> {
+        self.areas.iter().position(|a| a == id)
+    }
+
+    /// The width of an age group in years (1 or 5 in practice).
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The number of age groups, the open one included.
+    pub fn groups(&self) -> usize {
+        self.groups
+    }
+
+    /// The first age of the open group (ω): 100 for single years to 100+.
+    pub fn open_age(&self) -> usize {
+        (self.groups - 1) * self.width
+    }
+
+    /// The count for one cell, or `None` when the area or age group does not exist.
+    /// `age` is the age group index (equal to the age for single years).
+    pub fn get(&self, area: usize, sex: Sex, age: usize) -> Option<f64> {
+        if area >= self.areas.len() || age >= self.groups {
+            return None;
+        }
+        self.values.get(self.offset(area, sex) + age).copied()
+    }
+
+    /// The counts of one area and sex, by age group.
+    ///
+    /// # Panics
+    ///
+    /// When `area` is out of range; use [`Population::get`] for a checked read.
+    pub fn series(&self, area: usize, sex: Sex) -> &[f64] {
+        let start = self.offset(area, sex);
+        &self.values[start..start + self.groups]
+    }
+
+    /// The counts of one area and sex, mutable. Callers must keep counts finite and
+    /// non-negative.
+    ///
+    /// # Panics
+    ///
+    /// When `area` is out of range.
+    pub fn series_mut(&mut self, area: usize, sex: Sex) -> &mut [f64] {
+        let start = self.offset(area, sex);
+        &mut self.values[start..start + self.groups]
+    }
+
+    /// All counts, area-major, then sex (female first), then age.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// All counts, mutable (area-major, sex, age).
+    pub fn values_mut(&mut self) -> &mut [f64] {
+        &mut self.values
+    }
+
+    /// The counts of one area: both sexes, females first.
+    ///
+    /// # Panics
+    ///
+    /// When `area` is out of range.
+    pub fn area_values(&self, area: usize) -> &[f64] {
+        let start = area * 2 * self.groups;
+        &self.values[start..start + 2 * self.groups]
+    }
+
+    /// Total persons in the population.
+    pub fn total(&self) -> f64 {
+        self.values.iter().sum()
+    }
+
+    /// Total persons in one area (0 for an unknown area).
+    pub fn area_total(&self, area: usize) -> f64 {
+        if area >= self.areas.len() {
+            return 0.0;
+        }
+        self.area_values(area).iter().sum()
+    }
+
+    /// Persons of one area in a cohort band, both sexes.
+    ///
+    /// An age group counts when its first age lies in the band; with single years this is
+    /// exact, with wider groups the band should start and end on group boundaries.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Band, Population, Sex};
+    /// let mut pop = Population::zeros(vec!["a".into()], 1, 101).unwrap();
+    /// pop.series_mut(0, Sex::Female)[1] = 10.0;
+    /// pop.series_mut(0, Sex::Male)[2] = 5.0;
+    /// pop.series_mut(0, Sex::Male)[3] = 7.0;
+    /// let infants = Band::new("infants", 0, Some(2)).unwrap();
+    /// assert_eq!(pop.band_total(0, &infants), 15.0);
+    /// ```
+    pub fn band_total(&self, area: usize, band: &Band) -> f64 {
+        if area >= self.areas.len() {
+            return 0.0;
+        }
+        let mut sum = 0.0;
+        for sex in Sex::ALL {
+            for (group, value) in self.series(area, sex).iter().enumerate() {
+                if band.contains(group * self.width) {
+                    sum += value;
+                }
+            }
+        }
+        sum
+    }
+
+    /// The district: one area, `id`, holding the sum of all areas.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Population, Sex};
+    /// let mut pop = Population::zeros(vec!["a".into(), "b".into()], 1, 3).unwrap();
+    /// pop.series_mut(0, Sex::Male)[0] = 2.0;
+    /// pop.series_mut(1, Sex::Male)[0] = 3.0;
+    /// assert_eq!(pop.aggregate("district").get(0, Sex::Male, 0), Some(5.0));
+    /// ```
+    pub fn aggregate(&self, id: &str) -> Population {
+        let block = 2 * self.groups;
+        let mut values = vec![0.0; block];
+        for chunk in self.values.chunks_exact(block) {
+            for (sum, v) in values.iter_mut().zip(chunk) {
+                *sum += v;
+            }
+        }
+        Population {
+            areas: vec![id.to_string()],
+            width: self.width,
+            groups: self.groups,
+            values,
+        }
+    }
+
+    /// Whether `other` has the same areas (same order), width and groups.
+    pub fn same_shape(&self, other: &Population) -> bool {
+        self.areas == other.areas && self.width == other.width && self.groups == other.groups
+    }
+
+    fn offset(&self, area: usize, sex: Sex) -> usize {
+        (area * 2 + sex.index()) * self.groups
+    }
+}
+
+fn check_shape(areas: &[String], width: usize, groups: usize) -> Result<()> {
+    crate::error::check_parameter("age group width (years)", width as f64, width >= 1, ">= 1")?;
+    crate::error::check_parameter("number of age groups", groups as f64, groups >= 2, ">= 2")?;
+    crate::error::check_parameter(
+        "number of areas",
+        areas.len() as f64,
+        !areas.is_empty(),
+        ">= 1",
+    )?;
+    for (i, area) in areas.iter().enumerate() {
+        if area.trim().is_empty() || areas[..i].contains(area) {
+            return Err(Error::BadAreaId {
+                position: i,
+                area: area.clone(),
+            });
+        }
+    }
+    Ok(())
+}

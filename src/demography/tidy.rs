@@ -1,0 +1,638 @@
+//! Tidy CSV: one row per cell, `area,sex,age,value` (plus `year` where values vary by year).
+//!
+//! Ages are single years `0..=ω` where the largest age is the open group ("100" means 100+),
+//! or age-group labels `0`, `1-4`, `5-9`, …, `95-99`, `100+` (or `0-4`, `5-9`, …), which
+//! [`read_population`] graduates to single years (see [`graduate`](crate::graduate)).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::demography::graduation::{AgeGroup, graduate};
+use crate::demography::population::Population;
+use crate::demography::sex::Sex;
+use crate::error::{Error, Result};
+
+/// Which values a column may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueRule {
+    /// Finite and ≥ 0 (counts, rates).
+    NonNegative,
+    /// Any finite number (net migrants).
+    Finite,
+}
+
+/// One row of a tidy file, with its position for error messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TidyRow {
+    /// The row number, 1-based, the header being row 1.
+    pub row: usize,
+    /// The `year` column, when the file has one.
+    pub year: Option<i32>,
+    /// The `area` column, when the file has one.
+    pub area: Option<String>,
+    /// The `sex` column, when the file has one.
+    pub sex: Option<Sex>,
+    /// The `age` column, when the file has one.
+    pub age: Option<AgeGroup>,
+    /// The `value` column.
+    pub value: f64,
+}
+
+/// A tidy table read from one file: its rows and its name for messages.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{TidyTable, ValueRule};
+///
+/// let text = "year,sex,age,value\n2020,female,0,0.002\n2020,female,1,0.0003\n";
+/// let table = TidyTable::from_reader(text.as_bytes(), "mx.csv", ValueRule::NonNegative).unwrap();
+/// assert_eq!(table.rows().len(), 2);
+/// assert_eq!(table.rows()[1].row, 3);
+/// ```
+#[derive(Debug, Clone)]
+pub struct TidyTable {
+    path: PathBuf,
+    rows: Vec<TidyRow>,
+}
+
+const EXPECTED: &str = "[year,][area,][sex,][age,]value";
+
+impl TidyTable {
+    /// Reads a tidy CSV file.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be read, and every error of
+    /// [`TidyTable::from_reader`].
+    pub fn read(path: impl AsRef<Path>, rule: ValueRule) -> Result<Self> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Self::from_reader(file, path, rule)
+    }
+
+    /// Reads tidy CSV from any reader; `path` names it in messages.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Csv`] for malformed CSV, [`Error::MissingColumn`] without a `value` column,
+    /// [`Error::BadField`] for a field that cannot be parsed (an unknown sex, an age label
+    /// that is not an age), [`Error::InvalidValue`] for a value that breaks `rule`.
+    pub fn from_reader(reader: impl Read, path: impl AsRef<Path>, rule: ValueRule) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let mut csv = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let csv_err = |source| Error::Csv {
+            path: path.clone(),
+            source,
+        };
+        let header = csv.headers().map_err(csv_err)?.clone();
+        let column = |name: &str| {
+            header
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == name)
+        };
+        let (year_col, area_col, sex_col, age_col) =
+            (column("year"), column("area"), column("sex"), column("age"));
+        let value_col = column("value").ok_or_else(|| Error::MissingColumn {
+            path: path.clone(),
+            column: "value",
+            expected: EXPECTED,
+        })?;
+        let mut rows = Vec::new();
+        for (i, record) in csv.records().enumerate() {
+            let record = record.map_err(csv_err)?;
+            let row = i + 2;
+            let field = |col: Option<usize>| col.and_then(|c| record.get(c));
+            let bad = |field: &'static str, value: &str, expected: &'static str| Error::BadField {
+                path: path.clone(),
+                row,
+                field,
+                value: value.to_string(),
+                expected,
+            };
+            let year = match field(year_col) {
+                Some(text) => Some(
+                    text.parse::<i32>()
+                        .map_err(|_| bad("year", text, "a whole year"))?,
+                ),
+                None => None,
+            };
+            let area = match field(area_col) {
+                Some("") => return Err(bad("area", "", "an area id")),
+                Some(text) => Some(text.to_string()),
+                None => None,
+            };
+            let sex = match field(sex_col) {
+                Some(text) => Some(
+                    text.parse::<Sex>()
+                        .map_err(|_| bad("sex", text, "female or male"))?,
+                ),
+                None => None,
+            };
+            let age = match field(age_col) {
+                Some(text) => Some(AgeGroup::parse(text).ok_or_else(|| {
+                    bad(
+                        "age",
+                        text,
+                        "an age (37), a group (5-9) or an open group (100+)",
+                    )
+                })?),
+                None => None,
+            };
+            let text = field(Some(value_col)).unwrap_or("");
+            let value: f64 = text.parse().map_err(|_| bad("value", text, "a number"))?;
+            let ok = match rule {
+                ValueRule::NonNegative => value.is_finite() && value >= 0.0,
+                ValueRule::Finite => value.is_finite(),
+            };
+            if !ok {
+                return Err(Error::InvalidValue {
+                    path: path.clone(),
+                    row,
+                    what: match rule {
+                        ValueRule::NonNegative => "a count or rate (finite, >= 0)",
+                        ValueRule::Finite => "a finite number",
+                    },
+                    value,
+                });
+            }
+            rows.push(TidyRow {
+                row,
+                year,
+                area,
+                sex,
+                age,
+                value,
+            });
+        }
+        Ok(Self { path, rows })
+    }
+
+    /// The rows, in file order.
+    pub fn rows(&self) -> &[TidyRow] {
+        &self.rows
+    }
+
+    /// The file's name as used in messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Collects the rows into complete single-year age schedules, one per key, where the
+    /// key is whatever `key` makes of a row (e.g. its year and sex). Every key must have
+    /// every age `0..=omega` exactly once, as plain single ages.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingColumn`] without an `age` column, [`Error::BadAgeGroups`] for an age
+    /// group label or an age above `omega`, [`Error::DuplicateCell`] and
+    /// [`Error::MissingAge`] for incomplete tables.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{TidyTable, ValueRule};
+    ///
+    /// let text = "year,age,value\n2020,0,0\n2020,1,0.05\n2020,2,0\n";
+    /// let table = TidyTable::from_reader(text.as_bytes(), "asfr.csv", ValueRule::NonNegative).unwrap();
+    /// let by_year = table.schedules(2, |row| row.year).unwrap();
+    /// assert_eq!(by_year[&Some(2020)], vec![0.0, 0.05, 0.0]);
+    /// ```
+    pub fn schedules<K: Ord + Clone + std::fmt::Debug>(
+        &self,
+        omega: usize,
+        key: impl Fn(&TidyRow) -> K,
+    ) -> Result<BTreeMap<K, Vec<f64>>> {
+        let mut found: BTreeMap<K, Vec<Option<usize>>> = BTreeMap::new();
+        let mut out: BTreeMap<K, Vec<f64>> = BTreeMap::new();
+        for row in &self.rows {
+            let age = match row.age {
+                Some(AgeGroup { from, to: Some(to) }) if from == to && from <= omega => from,
+                Some(AgeGroup { from, to: None }) if from == omega => from,
+                Some(group) => {
+                    return Err(Error::BadAgeGroups {
+                        path: self.path.clone(),
+                        omega,
+                        problem: format!(
+                            "row {}: age {group} is not a single age in 0..={omega}",
+                            row.row
+                        ),
+                    });
+                }
+                None => {
+                    return Err(Error::MissingColumn {
+                        path: self.path.clone(),
+                        column: "age",
+                        expected: EXPECTED,
+                    });
+                }
+            };
+            let k = key(row);
+            let seen = found
+                .entry(k.clone())
+                .or_insert_with(|| vec![None; omega + 1]);
+            if let Some(first_row) = seen[age] {
+                return Err(Error::DuplicateCell {
+                    path: self.path.clone(),
+                    row: row.row,
+                    first_row,
+                    area: format!("{k:?}"),
+                    sex: row.sex.unwrap_or(Sex::Female),
+                    age: age.to_string(),
+                });
+            }
+            seen[age] = Some(row.row);
+            out.entry(k).or_insert_with(|| vec![0.0; omega + 1])[age] = row.value;
+        }
+        for (k, seen) in &found {
+            if let Some(age) = seen.iter().position(Option::is_none) {
+                return Err(Error::MissingAge {
+                    path: self.path.clone(),
+                    area: format!("{k:?}"),
+                    sex: Sex::Female,
+                    age: age.to_string(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Reads a base population from a tidy `area,sex,age,value` file (a `year` column, if
+/// present, must hold one year). Ages may be single years `0..=100` (100 = 100+) or
+/// five-year groups with an open group, which are graduated to single years.
+///
+/// Areas keep the order of their first appearance.
+///
+/// # Errors
+///
+/// Every error of [`TidyTable::read`]; [`Error::NegativeCount`](Error::InvalidValue) for a
+/// negative count; [`Error::DuplicateCell`]; [`Error::MissingAge`] for a ragged table (an
+/// area or sex without some age, or without a sex at all); [`Error::BadAgeGroups`] when the
+/// ages do not tile 0..ω+.
+pub fn read_population(path: impl AsRef<Path>) -> Result<Population> {
+    let table = TidyTable::read(path, ValueRule::NonNegative)?;
+    population_from_table(&table)
+}
+
+/// As [`read_population`], from any reader; `path` names the source in messages.
+///
+/// # Errors
+///
+/// As [`read_population`].
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Sex, read_population_from};
+///
+/// let mut text = String::from("area,sex,age,value\n");
+/// for sex in ["female", "male"] {
+///     for age in 0..=100 {
+///         text.push_str(&format!("Daping,{sex},{age},{}\n", 1000 - age * 5));
+///     }
+/// }
+/// let pop = read_population_from(text.as_bytes(), "base.csv").unwrap();
+/// assert_eq!(pop.get(0, Sex::Male, 100), Some(500.0));
+/// ```
+pub fn read_population_from(reader: impl Read, path: impl AsRef<Path>) -> Result<Population> {
+    let table = TidyTable::from_reader(reader, path, ValueRule::NonNegative)?;
+    population_from_table(&table)
+}
+
+fn population_from_table(table: &TidyTable) -> Result<Population> {
+    let path = table.path().to_path_buf();
+    let missing = |column| Error::MissingColumn {
+        path: path.clone(),
+        column,
+        expected: "area,sex,age,value",
+    };
+    // Cells keyed by (area index, sex); the age labels seen overall.
+    let mut areas: Vec<String> = Vec::new();
+    let mut cells: BTreeMap<(usize, usize), BTreeMap<AgeGroup, (f64, usize)>> = BTreeMap::new();
+    let mut labels: BTreeMap<AgeGroup, usize> = BTreeMap::new();
+    let mut year: Option<(i32, usize)> = None;
+    for row in table.rows() {
+        let area = row.area.as_deref().ok_or_else(|| missing("area"))?;
+        let sex = row.sex.ok_or_else(|| missing("sex"))?;
+        let age = row.age.ok_or_else(|| missing("age"))?;
+        if let (Some(y), Some((first, _))) = (row.year, year)
+            && y != first
+        {
+            return Err(Error::BadField {
+                path: path.clone(),
+                row: row.row,
+                field: "year",
+                value: y.to_string(),
+                expected: "the same year on every row of a base population",
+            });
+        }
+        if year.is_none() {
+            year = row.year.map(|y| (y, row.row));
+        }
+        let a = match areas.iter().position(|x| x == area) {
+            Some(a) => a,
+            None => {
+                areas.push(area.to_string());
+                areas.len() - 1
+            }
+        };
+        labels.entry(age).or_insert(row.row);
+        let series = cells.entry((a, sex.index())).or_default();
+        if let Some(&(_, first_row)) = series.get(&age) {
+            return Err(Error::DuplicateCell {
+                path: path.clone(),
+                row: row.row,
+                first_row,
+                area: area.to_string(),
+                sex,
+                age: age.to_string(),
+            });
+        }
+        series.insert(age, (row.value, row.row));
+    }
+    if areas.is_empty() {
+        return Err(Error::MissingAge {
+            path,
+            area: String::new(),
+            sex: Sex::Female,
+            age: "any (the file has no rows)".into(),
+        });
+    }
+    let groups: Vec<AgeGroup> = labels.keys().copied().collect();
+    let omega = check_tiling(&path, &groups)?;
+    let single = groups.len() == omega + 1;
+    let mut pop = Population::zeros(areas.clone(), 1, omega + 1)?;
+    for (a, area) in areas.iter().enumerate() {
+        for sex in Sex::ALL {
+            let series = cells.get(&(a, sex.index()));
+            let mut counts = Vec::with_capacity(groups.len());
+            for group in &groups {
+                match series.and_then(|s| s.get(group)) {
+                    Some(&(value, _)) => counts.push(value),
+                    None => {
+                        return Err(Error::MissingAge {
+                            path,
+                            area: area.clone(),
+                            sex,
+                            age: group.to_string(),
+                        });
+                    }
+                }
+            }
+            let target = pop.series_mut(a, sex);
+            if single {
+                target.copy_from_slice(&counts);
+            } else {
+                let singles = graduate(&groups, &counts).map_err(|e| match e {
+                    Error::BadAgeGroups { omega, problem, .. } => Error::BadAgeGroups {
+                        path: path.clone(),
+                        omega,
+                        problem,
+                    },
+                    other => other,
+                })?;
+                target.copy_from_slice(&singles);
+            }
+        }
+    }
+    Ok(pop)
+}
+
+/// Checks that sorted age groups tile 0..ω with an open last group (plain single ages: the
+/// largest one is the open group) and returns ω.
+fn check_tiling(path: &Path, groups: &[AgeGroup]) -> Result<usize> {
+    let bad = |omega, problem: String| Error::BadAgeGroups {
+        path: path.to_path_buf(),
+        omega,
+        problem,
+    };
+    let last = groups
+        .last()
+        .copied()
+        .unwrap_or(AgeGroup { from: 0, to: None });
+    let omega = last.from;
+    let mut next = 0;
+    for (i, g) in groups.iter().enumerate() {
+        if g.from != next {
+            return Err(bad(
+                omega,
+                format!("expected a group starting at age {next}, found {g}"),
+            ));
+        }
+        let is_last = i + 1 == groups.len();
+        match g.to {
+            None if !is_last => {
+                return Err(bad(omega, format!("open group {g} is not the last group")));
+            }
+            None => {}
+            // A plain single age that is the largest one is read as the open group.
+            Some(to) if is_last && to != g.from => {
+                return Err(bad(
+                    omega,
+                    format!("the last group {g} is not open (write it as {}+)", g.from),
+                ));
+            }
+            Some(to) => next = to + 1,
+        }
+    }
+    Ok(omega)
+}
+
+/// Writes a single-year population as tidy `area,sex,age,value` CSV, atomically (a
+/// temporary file in the same folder, then a rename). The open group is written as its
+/// first age (e.g. `100`), as the reader expects.
+///
+/// # Errors
+///
+/// [`Error::Io`] when the file cannot be written.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Population, Sex, read_population, write_population};
+///
+/// let mut pop = Population::zeros(vec!["a".into()], 1, 101).unwrap();
+/// pop.series_mut(0, Sex::Female)[30] = 12.5;
+/// let path = std::env::temp_dir().join("popalloc-doc-write.csv");
+/// write_population(&path, &pop).unwrap();
+/// assert_eq!(read_population(&path).unwrap(), pop);
+/// ```
+pub fn write_population(path: impl AsRef<Path>, pop: &Population) -> Result<()> {
+    let mut text = String::from("area,sex,age,value\n");
+    for (a, area) in pop.areas().iter().enumerate() {
+        for sex in Sex::ALL {
+            for (g, value) in pop.series(a, sex).iter().enumerate() {
+                // `{}` on f64 prints the shortest text that reads back to the same value.
+                text.push_str(&format!(
+                    "{},{sex},{},{value}\n",
+                    csv_field(area),
+                    g * pop.width()
+                ));
+            }
+        }
+    }
+    write_atomic(path.as_ref(), text.as_bytes())
+}
+
+/// Quotes a CSV field when it holds a comma, a quote or a line break.
+pub(crate) fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes a file atomically: a temporary file beside it, then a rename.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn single_year_csv(areas: &[&str]) -> String {
+        let mut text = String::from("area,sex,age,value\n");
+        for area in areas {
+            for sex in ["female", "male"] {
+                for age in 0..=100 {
+                    text.push_str(&format!("{area},{sex},{age},{}\n", 100 + age));
+                }
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn reads_single_years_in_order_of_appearance() {
+        let pop = read_population_from(single_year_csv(&["b", "a"]).as_bytes(), "p.csv").unwrap();
+        assert_eq!(pop.areas(), &["b".to_string(), "a".to_string()]);
+        assert_eq!(pop.groups(), 101);
+        assert_eq!(pop.get(1, Sex::Male, 37), Some(137.0));
+    }
+
+    #[test]
+    fn negative_count_names_file_row_and_value() {
+        let text = single_year_csv(&["a"]).replace("a,female,5,105", "a,female,5,-3");
+        let err = read_population_from(text.as_bytes(), "base.csv").unwrap_err();
+        match err {
+            Error::InvalidValue {
+                path, row, value, ..
+            } => {
+                assert_eq!(path, PathBuf::from("base.csv"));
+                assert_eq!(row, 7);
+                assert_eq!(value, -3.0);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nan_and_unknown_sex_and_bad_age_are_rejected() {
+        let nan = single_year_csv(&["a"]).replace("a,female,5,105", "a,female,5,NaN");
+        assert!(matches!(
+            read_population_from(nan.as_bytes(), "p.csv"),
+            Err(Error::InvalidValue { row: 7, .. })
+        ));
+        let sex = single_year_csv(&["a"]).replace("a,female,5,105", "a,other,5,105");
+        assert!(matches!(
+            read_population_from(sex.as_bytes(), "p.csv"),
+            Err(Error::BadField {
+                row: 7,
+                field: "sex",
+                ..
+            })
+        ));
+        let age = single_year_csv(&["a"]).replace("a,female,5,105", "a,female,five,105");
+        assert!(matches!(
+            read_population_from(age.as_bytes(), "p.csv"),
+            Err(Error::BadField {
+                row: 7,
+                field: "age",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn missing_duplicate_and_ragged_ages_are_rejected() {
+        let missing = single_year_csv(&["a"]).replace("a,male,40,140\n", "");
+        match read_population_from(missing.as_bytes(), "p.csv").unwrap_err() {
+            Error::MissingAge { area, sex, age, .. } => {
+                assert_eq!((area.as_str(), sex, age.as_str()), ("a", Sex::Male, "40"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let dup =
+            single_year_csv(&["a"]).replace("a,male,40,140\n", "a,male,40,140\na,male,40,1\n");
+        assert!(matches!(
+            read_population_from(dup.as_bytes(), "p.csv"),
+            Err(Error::DuplicateCell {
+                first_row: 143,
+                row: 144,
+                ..
+            })
+        ));
+        // One area without males at all: ragged.
+        let mut ragged = single_year_csv(&["a"]);
+        for age in 0..=100 {
+            ragged.push_str(&format!("b,female,{age},1\n"));
+        }
+        assert!(matches!(
+            read_population_from(ragged.as_bytes(), "p.csv"),
+            Err(Error::MissingAge { .. })
+        ));
+        let gap = single_year_csv(&["a"])
+            .replace("a,female,40,140\n", "")
+            .replace("a,male,40,140\n", "");
+        assert!(matches!(
+            read_population_from(gap.as_bytes(), "p.csv"),
+            Err(Error::BadAgeGroups { .. })
+        ));
+    }
+
+    #[test]
+    fn five_year_groups_are_graduated_and_sum_back() {
+        let mut text = String::from("area,sex,age,value\n");
+        let labels: Vec<String> = std::iter::once("0".to_string())
+            .chain(std::iter::once("1-4".to_string()))
+            .chain((1..20).map(|g| format!("{}-{}", g * 5, g * 5 + 4)))
+            .chain(std::iter::once("100+".to_string()))
+            .collect();
+        for sex in ["female", "male"] {
+            for (i, label) in labels.iter().enumerate() {
+                text.push_str(&format!("a,{sex},{label},{}\n", 1000 + 37 * i));
+            }
+        }
+        let pop = read_population_from(text.as_bytes(), "groups.csv").unwrap();
+        let s = pop.series(0, Sex::Female);
+        assert_eq!(s.len(), 101);
+        assert!((s[0] - 1000.0).abs() < 1e-9);
+        assert!((s[1..5].iter().sum::<f64>() - 1037.0).abs() < 1e-9);
+        assert!((s[5..10].iter().sum::<f64>() - 1074.0).abs() < 1e-9);
+        assert!((s[100] - (1000.0 + 37.0 * 21.0)).abs() < 1e-9);
+        assert!(s.iter().all(|&v| v >= 0.0));
+    }
+
+    #[test]
+    fn write_then_read_round_trips() {
+        let mut pop = Population::zeros(vec!["x,y".into(), "z".into()], 1, 101).unwrap();
+        pop.series_mut(0, Sex::Male)[7] = 1.0 / 3.0;
+        pop.series_mut(1, Sex::Female)[100] = 12.25;
+        let dir = std::env::temp_dir().join(format!("popalloc-tidy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pop.csv");
+        write_population(&path, &pop).unwrap();
+        assert_eq!(read_population(&path).unwrap(), pop);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

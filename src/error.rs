@@ -1,0 +1,253 @@
+//! The one error type of the crate.
+//!
+//! Every fallible public function returns [`Result<T, Error>`](Result). Each variant names
+//! what went wrong with the data needed to find it: the file, the row (1-based, counting the
+//! header as row 1), the field and the offending value. A verdict about a plan (targets that
+//! conflict, a street that cannot be served) is never an error; errors are for bad input and
+//! for computations that cannot proceed.
+
+use std::path::PathBuf;
+
+/// Shorthand for `std::result::Result<T, popalloc::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in popalloc.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Error, LifeTable, Sex};
+///
+/// // A negative death rate is rejected, and the error says where.
+/// let err = LifeTable::from_mx(Sex::Female, &[0.01, -0.002, 0.5]).unwrap_err();
+/// assert!(matches!(err, Error::InvalidRate { age: 1, .. }));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened, read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A CSV file is malformed (bad quoting, wrong number of fields, not UTF-8).
+    #[error("{path}: {source}")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// What the CSV reader said, with its position.
+        #[source]
+        source: csv::Error,
+    },
+
+    /// A required column is missing from a CSV header.
+    #[error("{path}: missing column `{column}` in the header (expected {expected})")]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The missing column.
+        column: &'static str,
+        /// The header the file should have, e.g. `area,sex,age,value`.
+        expected: &'static str,
+    },
+
+    /// A field could not be read as what it should be.
+    #[error("{path}, row {row}, field `{field}`: cannot read {value:?} as {expected}")]
+    BadField {
+        /// The file.
+        path: PathBuf,
+        /// The row, 1-based, the header being row 1.
+        row: usize,
+        /// The column.
+        field: &'static str,
+        /// The text found.
+        value: String,
+        /// What was expected, e.g. "a number" or "female or male".
+        expected: &'static str,
+    },
+
+    /// A count or rate read from a file is negative, NaN or infinite.
+    #[error("{path}, row {row}: {what} must be finite and non-negative, found {value}")]
+    InvalidValue {
+        /// The file.
+        path: PathBuf,
+        /// The row, 1-based, the header being row 1.
+        row: usize,
+        /// What the value is, e.g. "a population count".
+        what: &'static str,
+        /// The value found.
+        value: f64,
+    },
+
+    /// The same (area, sex, age) cell appears twice in a file.
+    #[error(
+        "{path}, row {row}: duplicate cell area {area:?}, {sex}, age {age} (first seen in row {first_row})"
+    )]
+    DuplicateCell {
+        /// The file.
+        path: PathBuf,
+        /// The row of the second occurrence.
+        row: usize,
+        /// The row of the first occurrence.
+        first_row: usize,
+        /// The area.
+        area: String,
+        /// The sex.
+        sex: crate::Sex,
+        /// The age label as written in the file.
+        age: String,
+    },
+
+    /// An (area, sex) series lacks an age: the table is ragged or incomplete.
+    #[error("{path}: area {area:?}, {sex} has no row for age {age}")]
+    MissingAge {
+        /// The file.
+        path: PathBuf,
+        /// The area.
+        area: String,
+        /// The sex.
+        sex: crate::Sex,
+        /// The missing age or age group label.
+        age: String,
+    },
+
+    /// Age groups in a file do not tile 0..=ω (a gap, an overlap, or no open group).
+    #[error("{path}: age groups do not tile the ages 0 to {omega}+: {problem}")]
+    BadAgeGroups {
+        /// The file.
+        path: PathBuf,
+        /// The open age ω.
+        omega: usize,
+        /// What is wrong, e.g. "gap between 4 and 10".
+        problem: String,
+    },
+
+    /// An area appears where it is not known (in one file and not another, or not in the
+    /// scenario's list of areas).
+    #[error("{path}, row {row}: unknown area {area:?}")]
+    UnknownArea {
+        /// The file.
+        path: PathBuf,
+        /// The row, 1-based, the header being row 1 (0 when the area is missing entirely).
+        row: usize,
+        /// The area id.
+        area: String,
+    },
+
+    /// An area id is empty or given twice.
+    #[error("area id {area:?} at position {position} is empty or repeated")]
+    BadAreaId {
+        /// The position in the list of areas, from 0.
+        position: usize,
+        /// The id.
+        area: String,
+    },
+
+    /// A rate or probability in a schedule is out of its range (negative, NaN, or a
+    /// probability above 1).
+    #[error("{schedule}: value at age {age} is {value}, which is not {range}")]
+    InvalidRate {
+        /// The schedule, e.g. "female m(x)" or "ASFR".
+        schedule: &'static str,
+        /// The age (or age index) of the value.
+        age: usize,
+        /// The value found.
+        value: f64,
+        /// The allowed range, e.g. "a finite number >= 0".
+        range: &'static str,
+    },
+
+    /// A scalar parameter is out of its range.
+    #[error("{parameter} = {value} is out of range: it must be {range}")]
+    InvalidParameter {
+        /// The parameter, e.g. "sex ratio at birth".
+        parameter: &'static str,
+        /// The value found.
+        value: f64,
+        /// The allowed range.
+        range: &'static str,
+    },
+
+    /// Two inputs that must agree in length (ages, areas, steps) do not.
+    #[error("{what}: expected length {expected}, found {found}")]
+    LengthMismatch {
+        /// What is being compared, e.g. "survival ratios vs age groups".
+        what: &'static str,
+        /// The expected length.
+        expected: usize,
+        /// The length found.
+        found: usize,
+    },
+
+    /// An iterative computation did not reach its tolerance.
+    #[error("{what} did not converge: {detail}")]
+    NoConvergence {
+        /// The computation, e.g. "Brass alpha for e0".
+        what: &'static str,
+        /// Why, with the figures, e.g. "target e0 90 is outside 20.1..=87.3".
+        detail: String,
+    },
+}
+
+impl Error {
+    /// An [`Error::Io`] for `path`.
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Checks that every value of a schedule is finite and non-negative.
+pub(crate) fn check_non_negative(schedule: &'static str, values: &[f64]) -> Result<()> {
+    for (age, &value) in values.iter().enumerate() {
+        if !value.is_finite() || value < 0.0 {
+            return Err(Error::InvalidRate {
+                schedule,
+                age,
+                value,
+                range: "a finite number >= 0",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every value of a schedule is a probability in [0, 1].
+pub(crate) fn check_probability(schedule: &'static str, values: &[f64]) -> Result<()> {
+    for (age, &value) in values.iter().enumerate() {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::InvalidRate {
+                schedule,
+                age,
+                value,
+                range: "a probability in [0, 1]",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a scalar parameter against a range.
+pub(crate) fn check_parameter(
+    parameter: &'static str,
+    value: f64,
+    ok: bool,
+    range: &'static str,
+) -> Result<f64> {
+    if value.is_finite() && ok {
+        Ok(value)
+    } else {
+        Err(Error::InvalidParameter {
+            parameter,
+            value,
+            range,
+        })
+    }
+}

@@ -1,0 +1,40 @@
+//! # popalloc
+//!
+//! Projects a district's population by single year of age, sex and street with the
+//! cohort-component method, and (in later stages) turns it into need for elder-care beds,
+//! childcare places and school seats and allocates them at least cost.
+//!
+//! The flow runs one way, one module per stage: scenario → [`demography`] → need → allocate
+//! → report. This crate root re-exports what a user needs.
+//!
+//! # Examples
+//!
+//! A life table from death rates, and the survival ratios a projection uses:
+//!
+//! ```
+//! use popalloc::{LifeTable, Sex};
+//!
+//! let mx: Vec<f64> = (0..=100).map(|x| 0.0002 * (0.085 * x as f64).exp()).collect();
+//! let table = LifeTable::from_mx(Sex::Female, &mx)?;
+//! assert!(table.life_expectancy() > 70.0);
+//! let survival = table.survival_ratios();
+//! assert!(survival.iter().all(|s| (0.0..=1.0).contains(s)));
+//! # Ok::<(), popalloc::Error>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::float_cmp))]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod demography;
+mod error;
+
+pub use demography::band::Band;
+pub use demography::graduation::{AgeGroup, graduate};
+pub use demography::life_table::{LifeTable, andreev_kingkade_a0, survival_ratios};
+pub use demography::population::{OMEGA, Population};
+pub use demography::sex::{Sex, UnknownSex};
+pub use demography::tidy::{
+    TidyRow, TidyTable, ValueRule, read_population, read_population_from, write_population,
+};
+pub use error::{Error, Result};
