@@ -32,7 +32,10 @@ mod error;
 pub use demography::band::Band;
 pub use demography::graduation::{AgeGroup, graduate};
 pub use demography::life_table::{LifeTable, andreev_kingkade_a0, survival_ratios};
+pub use demography::migration::{Migrants, RogersCastro};
 pub use demography::population::{OMEGA, Population};
+pub use demography::projection::{MigrationTiming, Projection, Projector, StepFlows, StepInput};
+pub use demography::rates::StepRates;
 pub use demography::sex::{Sex, UnknownSex};
 pub use demography::tidy::{
     TidyRow, TidyTable, ValueRule, read_population, read_population_from, write_population,

@@ -4,6 +4,9 @@
 pub mod band;
 pub mod graduation;
 pub mod life_table;
+pub mod migration;
 pub mod population;
+pub mod projection;
+pub mod rates;
 pub mod sex;
 pub mod tidy;

@@ -1,0 +1,569 @@
+//! The cohort-component projection (CCMPP) of DESIGN §4, for many areas at once.
+
+use crate::demography::migration::Migrants;
+use crate::demography::population::Population;
+use crate::demography::rates::{StepRates, scaled_survival};
+use crate::demography::sex::Sex;
+use crate::error::{Error, Result, check_parameter};
+
+/// When net migrants join the population during a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MigrationTiming {
+    /// Half join the start population (exposed to death and ageing), half the end
+    /// population at the same age: the UN convention (WPP, bayesPop, Preston et al. 2001).
+    #[default]
+    Even,
+    /// All join at the end of the step, after deaths and births.
+    End,
+}
+
+/// The flows of one step, per area and sex, plus births by mother's age per area.
+///
+/// Every figure belongs to the interval `[start_year, end_year)` between two population
+/// states. `migrants` are the net migrants actually applied: the input counts plus
+/// `unremoved`, the persons that out-migration asked to remove from a cell already empty
+/// (reported, never silently dropped). `control` is what district control added (negative:
+/// removed). Per area and sex:
+/// `P(end) = P(start) + births − deaths + migrants + control`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StepFlows {
+    /// The year the step starts (the date of the start population).
+    pub start_year: i32,
+    /// The year the step ends (the date of the end population).
+    pub end_year: i32,
+    /// Births by area and sex of the child, `[area * 2 + sex]`.
+    pub births: Vec<f64>,
+    /// Deaths by area and sex, `[area * 2 + sex]` (including deaths of the step's births).
+    pub deaths: Vec<f64>,
+    /// Net migrants applied by area and sex, `[area * 2 + sex]`.
+    pub migrants: Vec<f64>,
+    /// Persons out-migration could not remove because the cell was empty, `[area * 2 + sex]`.
+    pub unremoved: Vec<f64>,
+    /// Persons added by district control, `[area * 2 + sex]` (0 without control).
+    pub control: Vec<f64>,
+    /// Births by area and age group of the mother, `[area * groups + age]`.
+    pub births_by_age: Vec<f64>,
+}
+
+impl StepFlows {
+    /// Zero flows for `areas` areas and `groups` age groups.
+    pub fn zeros(areas: usize, groups: usize) -> Self {
+        Self {
+            start_year: 0,
+            end_year: 0,
+            births: vec![0.0; areas * 2],
+            deaths: vec![0.0; areas * 2],
+            migrants: vec![0.0; areas * 2],
+            unremoved: vec![0.0; areas * 2],
+            control: vec![0.0; areas * 2],
+            births_by_age: vec![0.0; areas * groups],
+        }
+    }
+
+    /// Total births in all areas.
+    pub fn total_births(&self) -> f64 {
+        self.births.iter().sum()
+    }
+
+    /// Births of one area by age group of the mother.
+    ///
+    /// # Panics
+    ///
+    /// When `area` is out of range.
+    pub fn births_by_mother_age(&self, area: usize) -> &[f64] {
+        let groups = self.births_by_age.len() / (self.births.len() / 2);
+        &self.births_by_age[area * groups..(area + 1) * groups]
+    }
+}
+
+/// The inputs of one step: the district's rates and every area's net migrants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepInput {
+    /// Survival, fertility and sex ratio at birth for the district.
+    pub rates: StepRates,
+    /// Net migrants by area, sex and age for the step.
+    pub migrants: Migrants,
+}
+
+/// A projection: the population at every date from the base to the horizon and the flows
+/// between them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Projection {
+    /// `(year, population)` at each date, the base first.
+    pub states: Vec<(i32, Population)>,
+    /// The flows of each step, in order; `flows[k]` lies between `states[k]` and `states[k+1]`.
+    pub flows: Vec<StepFlows>,
+}
+
+impl Projection {
+    /// The population at `year`, if it is one of the projection's dates.
+    pub fn at(&self, year: i32) -> Option<&Population> {
+        self.states.iter().find(|(y, _)| *y == year).map(|(_, p)| p)
+    }
+
+    /// The last (horizon) population.
+    pub fn horizon(&self) -> Option<&(i32, Population)> {
+        self.states.last()
+    }
+}
+
+/// The cohort-component engine for a set of areas: step width, migration timing and the
+/// areas' multipliers on the district's fertility and mortality.
+///
+/// # Formula (DESIGN §4)
+///
+/// For each area, sex s and step t → t+n, with survival ratios S indexed by arrival age and
+/// h = ½ ("even") or 0 ("end"):
+///
+/// ```text
+/// P*(x)       = P(x, t) + h M(x)
+/// P(x, t+n)   = S(x) P*(x−1) + h M(x)                        1 ≤ x ≤ ω−1
+/// P(ω, t+n)   = S(ω) (P*(ω−1) + P*(ω)) + h M(ω)
+/// B           = n Σ f(x) ½ (W*(x) + W(x, t+n))               W: females (before "end" migrants)
+/// B_f = B / (1 + SRB),  B_m = B · SRB / (1 + SRB)
+/// P(0, t+n)   = S(0) B_s + h M(0)
+/// ```
+///
+/// then, for "end", + M(x) everywhere. A cell that would go negative is set to 0 and the
+/// persons not removed are reported in [`StepFlows::unremoved`].
+///
+/// # References
+///
+/// Preston, S. H., Heuveline, P. & Guillot, M. (2001), *Demography*, ch. 6; United Nations
+/// (1956), *Manual III*.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{LifeTable, MigrationTiming, Migrants, Population, Projector, Sex, StepInput, StepRates};
+///
+/// let mx: Vec<f64> = (0..=100).map(|x| 0.0001 * (0.09 * x as f64).exp() + 0.001).collect();
+/// let (f, m) = (LifeTable::from_mx(Sex::Female, &mx)?, LifeTable::from_mx(Sex::Male, &mx)?);
+/// let mut asfr = vec![0.0; 101];
+/// for age in 15..50 { asfr[age] = 1.2 / 35.0; }
+/// let rates = StepRates::from_life_tables(&f, &m, asfr, 1.06)?;
+/// let mut base = Population::zeros(vec!["Daping".into()], 1, 101)?;
+/// for sex in Sex::ALL { base.series_mut(0, sex).fill(1000.0); }
+///
+/// let projector = Projector::new(1, 101, 1, MigrationTiming::Even)?;
+/// let steps = vec![StepInput { rates, migrants: Migrants::zeros(1, 101) }; 5];
+/// let projection = projector.project(&base, 2020, &steps, None)?;
+/// let (year, horizon) = projection.horizon().unwrap();
+/// assert_eq!(*year, 2025);
+/// assert!(horizon.total() < base.total()); // low fertility, no migration
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projector {
+    width: usize,
+    groups: usize,
+    timing: MigrationTiming,
+    fertility_multipliers: Vec<f64>,
+    mortality_multipliers: Vec<f64>,
+}
+
+impl Projector {
+    /// An engine for `areas` areas, age groups `width` years wide (also the step length),
+    /// `groups` groups, all multipliers 1.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `width` is 0, `groups` < 3 or `areas` is 0.
+    pub fn new(width: usize, groups: usize, areas: usize, timing: MigrationTiming) -> Result<Self> {
+        check_parameter("step width n (years)", width as f64, width >= 1, ">= 1")?;
+        check_parameter("number of age groups", groups as f64, groups >= 3, ">= 3")?;
+        check_parameter("number of areas", areas as f64, areas >= 1, ">= 1")?;
+        Ok(Self {
+            width,
+            groups,
+            timing,
+            fertility_multipliers: vec![1.0; areas],
+            mortality_multipliers: vec![1.0; areas],
+        })
+    }
+
+    /// Sets each area's multipliers on the district's ASFR and on its death rates m(x).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when there is not one multiplier per area;
+    /// [`Error::InvalidRate`] for a multiplier that is negative or not finite (its `age` is
+    /// the area's index), or a mortality multiplier of 0.
+    pub fn with_multipliers(mut self, fertility: Vec<f64>, mortality: Vec<f64>) -> Result<Self> {
+        let areas = self.fertility_multipliers.len();
+        for (what, v) in [
+            ("fertility multipliers vs areas", &fertility),
+            ("mortality multipliers vs areas", &mortality),
+        ] {
+            if v.len() != areas {
+                return Err(Error::LengthMismatch {
+                    what,
+                    expected: areas,
+                    found: v.len(),
+                });
+            }
+        }
+        crate::error::check_non_negative("area fertility multiplier", &fertility)?;
+        crate::error::check_non_negative("area mortality multiplier", &mortality)?;
+        if let Some(area) = mortality.iter().position(|&k| k <= 0.0) {
+            return Err(Error::InvalidRate {
+                schedule: "area mortality multiplier",
+                age: area,
+                value: mortality[area],
+                range: "> 0",
+            });
+        }
+        self.fertility_multipliers = fertility;
+        self.mortality_multipliers = mortality;
+        Ok(self)
+    }
+
+    /// The number of areas.
+    pub fn area_count(&self) -> usize {
+        self.fertility_multipliers.len()
+    }
+
+    /// The migration timing.
+    pub fn timing(&self) -> MigrationTiming {
+        self.timing
+    }
+
+    fn check_step(&self, start: &Population, input: &StepInput) -> Result<()> {
+        let areas = self.area_count();
+        let checks = [
+            (
+                "start population areas vs projector",
+                areas,
+                start.area_count(),
+            ),
+            (
+                "start population age groups vs projector",
+                self.groups,
+                start.groups(),
+            ),
+            (
+                "start population group width vs projector",
+                self.width,
+                start.width(),
+            ),
+            (
+                "step rates age groups vs projector",
+                self.groups,
+                input.rates.groups(),
+            ),
+            (
+                "migrant areas vs projector",
+                areas,
+                input.migrants.area_count(),
+            ),
+            (
+                "migrant age groups vs projector",
+                self.groups,
+                input.migrants.groups(),
+            ),
+        ];
+        for (what, expected, found) in checks {
+            if expected != found {
+                return Err(Error::LengthMismatch {
+                    what,
+                    expected,
+                    found,
+                });
+            }
+        }
+        let scaled = self
+            .mortality_multipliers
+            .iter()
+            .any(|&k| (k - 1.0).abs() > 0.0);
+        if scaled && (input.rates.death_rates(Sex::Female).is_none() || self.width != 1) {
+            return Err(Error::InvalidParameter {
+                parameter: "area mortality multipliers",
+                value: f64::NAN,
+                range: "1 unless the step rates come from single-year life tables",
+            });
+        }
+        Ok(())
+    }
+
+    /// One step from `start` into `end` (same shape), filling `flows`. Allocates only two
+    /// scratch schedules per call, nothing per area.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when shapes disagree; [`Error::InvalidParameter`] when
+    /// areas scale mortality but the rates carry no death rates; [`Error::InvalidRate`]
+    /// when a scaled death rate gives q(x) > 1.
+    pub fn step(
+        &self,
+        start: &Population,
+        input: &StepInput,
+        end: &mut Population,
+        flows: &mut StepFlows,
+    ) -> Result<()> {
+        self.check_step(start, input)?;
+        if !start.same_shape(end) {
+            return Err(Error::LengthMismatch {
+                what: "end population shape vs start",
+                expected: start.values().len(),
+                found: end.values().len(),
+            });
+        }
+        let areas = self.area_count();
+        if flows.births.len() != 2 * areas || flows.births_by_age.len() != areas * self.groups {
+            *flows = StepFlows::zeros(areas, self.groups);
+        }
+        let g = self.groups;
+        let rates = &input.rates;
+        let mut survival_scratch = [vec![0.0; g], vec![0.0; g]];
+        let mut scratch_multiplier = f64::NAN;
+        for area in 0..areas {
+            let k = self.mortality_multipliers[area];
+            let survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
+                // Bit-equal multipliers reuse the last area's schedule.
+                if k.to_bits() != scratch_multiplier.to_bits() {
+                    for sex in Sex::ALL {
+                        let mx = rates.death_rates(sex).ok_or(Error::InvalidParameter {
+                            parameter: "area mortality multipliers",
+                            value: k,
+                            range: "1 unless the step rates come from life tables",
+                        })?;
+                        scaled_survival(sex, mx, k, &mut survival_scratch[sex.index()])?;
+                    }
+                    scratch_multiplier = k;
+                }
+                [&survival_scratch[0], &survival_scratch[1]]
+            } else {
+                [rates.survival(Sex::Female), rates.survival(Sex::Male)]
+            };
+            let area_flows = step_area(
+                start.area_values(area),
+                survival,
+                rates.fertility(),
+                self.fertility_multipliers[area],
+                rates.sex_ratio_at_birth(),
+                &input.migrants.values()[area * 2 * g..(area + 1) * 2 * g],
+                self.timing,
+                self.width as f64,
+                &mut end.values_mut()[area * 2 * g..(area + 1) * 2 * g],
+                &mut flows.births_by_age[area * g..(area + 1) * g],
+            );
+            for s in 0..2 {
+                flows.births[area * 2 + s] = area_flows.births[s];
+                flows.deaths[area * 2 + s] = area_flows.deaths[s];
+                flows.migrants[area * 2 + s] = area_flows.migrants[s];
+                flows.unremoved[area * 2 + s] = area_flows.unremoved[s];
+                flows.control[area * 2 + s] = 0.0;
+            }
+        }
+        Ok(())
+    }
+
+    /// Projects `base` (dated `base_year`) through `steps`, optionally controlled to a
+    /// district projection: `control[k]` is the one-area district population at the end of
+    /// step k; each (sex, age) of the areas is then scaled proportionally to sum to it, and
+    /// the change is reported in [`StepFlows::control`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Projector::step`]; [`Error::LengthMismatch`] when `control` does not have one
+    /// population per step or a control population has another number of age groups;
+    /// [`Error::InvalidParameter`] when a control total is positive for a (sex, age) the
+    /// areas do not have at all (no proportional scaling can reach it).
+    pub fn project(
+        &self,
+        base: &Population,
+        base_year: i32,
+        steps: &[StepInput],
+        control: Option<&[Population]>,
+    ) -> Result<Projection> {
+        if let Some(control) = control
+            && control.len() != steps.len()
+        {
+            return Err(Error::LengthMismatch {
+                what: "district control populations vs steps",
+                expected: steps.len(),
+                found: control.len(),
+            });
+        }
+        let mut states = Vec::with_capacity(steps.len() + 1);
+        let mut all_flows = Vec::with_capacity(steps.len());
+        states.push((base_year, base.clone()));
+        let mut current = base.clone();
+        let width = i32::try_from(self.width).map_err(|_| Error::InvalidParameter {
+            parameter: "step width n (years)",
+            value: self.width as f64,
+            range: "a width that fits a year number",
+        })?;
+        for (k, input) in steps.iter().enumerate() {
+            let mut next = current.clone();
+            let mut flows = StepFlows::zeros(self.area_count(), self.groups);
+            self.step(&current, input, &mut next, &mut flows)?;
+            let start_year = base_year + width * k as i32;
+            flows.start_year = start_year;
+            flows.end_year = start_year + width;
+            if let Some(control) = control {
+                apply_control(&mut next, &control[k], &mut flows)?;
+            }
+            states.push((flows.end_year, next.clone()));
+            all_flows.push(flows);
+            current = next;
+        }
+        Ok(Projection {
+            states,
+            flows: all_flows,
+        })
+    }
+}
+
+/// What one area's step produced, by sex.
+struct AreaFlows {
+    births: [f64; 2],
+    deaths: [f64; 2],
+    migrants: [f64; 2],
+    unremoved: [f64; 2],
+}
+
+/// The step of DESIGN §4 for one area (both sexes), on contiguous slices: `start`, `migrants`
+/// and `end` hold females then males, `groups` values each.
+#[allow(clippy::too_many_arguments)]
+fn step_area(
+    start: &[f64],
+    survival: [&[f64]; 2],
+    fertility: &[f64],
+    fertility_multiplier: f64,
+    sex_ratio_at_birth: f64,
+    migrants: &[f64],
+    timing: MigrationTiming,
+    width: f64,
+    end: &mut [f64],
+    births_by_age: &mut [f64],
+) -> AreaFlows {
+    let g = fertility.len();
+    let omega = g - 1;
+    let h = match timing {
+        MigrationTiming::Even => 0.5,
+        MigrationTiming::End => 0.0,
+    };
+    let mut flows = AreaFlows {
+        births: [0.0; 2],
+        deaths: [0.0; 2],
+        migrants: [0.0; 2],
+        unremoved: [0.0; 2],
+    };
+    // Survivors aged 1 and over; P* is formed on the fly (P*(x−1) needed for x).
+    for s in 0..2 {
+        let p = &start[s * g..(s + 1) * g];
+        let m = &migrants[s * g..(s + 1) * g];
+        let e = &mut end[s * g..(s + 1) * g];
+        let sv = survival[s];
+        let mut unremoved = 0.0;
+        let mut adjusted = |x: usize| {
+            let a = p[x] + h * m[x];
+            if a < 0.0 {
+                unremoved -= a;
+                0.0
+            } else {
+                a
+            }
+        };
+        let mut deaths = 0.0;
+        let mut previous = adjusted(0);
+        // `e[x]` first holds the provisional end value (with the late half of migrants
+        // under "even"), which the births below need.
+        for x in 1..omega {
+            let a = adjusted(x);
+            deaths += (1.0 - sv[x]) * previous;
+            e[x] = sv[x] * previous + h * m[x];
+            previous = a;
+        }
+        let open_start = previous + adjusted(omega);
+        deaths += (1.0 - sv[omega]) * open_start;
+        e[omega] = sv[omega] * open_start + h * m[omega];
+        flows.deaths[s] = deaths;
+        flows.unremoved[s] = unremoved;
+    }
+    // Births: exposure is the mean of the adjusted start and provisional end females at
+    // the same age (ages 1..ω−1; fertility is 0 in the first and open groups).
+    let mut births = 0.0;
+    let p_f = &start[..g];
+    let m_f = &migrants[..g];
+    for x in 1..omega {
+        let f = fertility[x] * fertility_multiplier;
+        let b = if f > 0.0 {
+            let start_exposure = (p_f[x] + h * m_f[x]).max(0.0);
+            width * f * 0.5 * (start_exposure + end[x].max(0.0))
+        } else {
+            0.0
+        };
+        births_by_age[x] = b;
+        births += b;
+    }
+    births_by_age[0] = 0.0;
+    births_by_age[omega] = 0.0;
+    let female_share = 1.0 / (1.0 + sex_ratio_at_birth);
+    flows.births = [births * female_share, births * (1.0 - female_share)];
+    // Age 0, "end" migrants, and the floor at zero.
+    for s in 0..2 {
+        let m = &migrants[s * g..(s + 1) * g];
+        let e = &mut end[s * g..(s + 1) * g];
+        let sv0 = survival[s][0];
+        flows.deaths[s] += (1.0 - sv0) * flows.births[s];
+        e[0] = sv0 * flows.births[s] + h * m[0];
+        let mut unremoved = 0.0;
+        for x in 0..g {
+            if timing == MigrationTiming::End {
+                e[x] += m[x];
+            }
+            if e[x] < 0.0 {
+                unremoved -= e[x];
+                e[x] = 0.0;
+            }
+        }
+        flows.unremoved[s] += unremoved;
+        flows.migrants[s] = m.iter().sum::<f64>() + flows.unremoved[s];
+    }
+    flows
+}
+
+/// Scales each (sex, age) of the areas to the district control total and books the change.
+fn apply_control(
+    areas: &mut Population,
+    district: &Population,
+    flows: &mut StepFlows,
+) -> Result<()> {
+    if district.groups() != areas.groups() || district.area_count() != 1 {
+        return Err(Error::LengthMismatch {
+            what: "district control population age groups (one area) vs areas",
+            expected: areas.groups(),
+            found: district.groups(),
+        });
+    }
+    let g = areas.groups();
+    for sex in Sex::ALL {
+        let target = district.series(0, sex);
+        for x in 0..g {
+            let sum: f64 = (0..areas.area_count())
+                .map(|a| areas.series(a, sex)[x])
+                .sum();
+            if sum <= 0.0 {
+                if target[x] > 0.0 {
+                    return Err(Error::InvalidParameter {
+                        parameter: "district control total for a (sex, age) no area has",
+                        value: target[x],
+                        range: "0 (no area holds anyone to scale)",
+                    });
+                }
+                continue;
+            }
+            let factor = target[x] / sum;
+            for a in 0..areas.area_count() {
+                let cell = &mut areas.series_mut(a, sex)[x];
+                let scaled = *cell * factor;
+                flows.control[a * 2 + sex.index()] += scaled - *cell;
+                *cell = scaled;
+            }
+        }
+    }
+    Ok(())
+}

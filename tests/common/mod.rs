@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests: where the shared reference data lives.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The folder `../shared/data/<name>` beside the repository, or `None` (with the reason
+/// printed) when it is absent, so that conformance tests skip instead of failing.
+pub fn shared_data(name: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(name);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: reference data {} is absent; this conformance test needs the shared data folder beside the repository",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Reads a CSV with a header into rows of named fields.
+pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
