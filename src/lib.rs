@@ -14,7 +14,7 @@
 //! ```
 //! use popalloc::{LifeTable, Sex};
 //!
-//! let mx: Vec<f64> = (0..=100).map(|x| 0.0002 * (0.085 * x as f64).exp()).collect();
+//! let mx: Vec<f64> = (0..=100).map(|x| 0.00003 * (0.09 * x as f64).exp() + 0.0003).collect();
 //! let table = LifeTable::from_mx(Sex::Female, &mx)?;
 //! assert!(table.life_expectancy() > 70.0);
 //! let survival = table.survival_ratios();
@@ -38,6 +38,7 @@ pub use demography::projection::{MigrationTiming, Projection, Projector, StepFlo
 pub use demography::rates::StepRates;
 pub use demography::sex::{Sex, UnknownSex};
 pub use demography::tidy::{
-    TidyRow, TidyTable, ValueRule, read_population, read_population_from, write_population,
+    TidyRow, TidyTable, ValueRule, read_migrants, read_migrants_from, read_population,
+    read_population_from, write_population,
 };
 pub use error::{Error, Result};

@@ -362,14 +362,12 @@ impl Projector {
     /// Projects `base` (dated `base_year`) through `steps`, optionally controlled to a
     /// district projection: `control[k]` is the one-area district population at the end of
     /// step k; each (sex, age) of the areas is then scaled proportionally to sum to it, and
-    /// the change is reported in [`StepFlows::control`].
+    /// the change is reported in [`StepFlows::control`]. Every state and flow is kept; see
+    /// [`Projector::project_with`] to stream them instead.
     ///
     /// # Errors
     ///
-    /// As [`Projector::step`]; [`Error::LengthMismatch`] when `control` does not have one
-    /// population per step or a control population has another number of age groups;
-    /// [`Error::InvalidParameter`] when a control total is positive for a (sex, age) the
-    /// areas do not have at all (no proportional scaling can reach it).
+    /// As [`Projector::project_with`].
     pub fn project(
         &self,
         base: &Population,
@@ -377,6 +375,51 @@ impl Projector {
         steps: &[StepInput],
         control: Option<&[Population]>,
     ) -> Result<Projection> {
+        let mut states = Vec::with_capacity(steps.len() + 1);
+        let mut flows = Vec::with_capacity(steps.len());
+        states.push((base_year, base.clone()));
+        self.project_with(base, base_year, steps, control, |year, pop, step_flows| {
+            states.push((year, pop.clone()));
+            flows.push(step_flows.clone());
+        })?;
+        Ok(Projection { states, flows })
+    }
+
+    /// Projects like [`Projector::project`] but hands each end-of-step population and the
+    /// step's flows to `visit` instead of keeping them, so memory stays at two populations
+    /// whatever the number of steps (the way to run 40,000 areas for 15 years).
+    ///
+    /// # Errors
+    ///
+    /// As [`Projector::step`]; [`Error::LengthMismatch`] when `control` does not have one
+    /// population per step or a control population has another number of age groups;
+    /// [`Error::InvalidParameter`] when a control total is positive for a (sex, age) the
+    /// areas do not have at all (no proportional scaling can reach it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{MigrationTiming, Migrants, Population, Projector, Sex, StepInput, StepRates};
+    ///
+    /// let rates = StepRates::from_survival(vec![0.99; 101], vec![0.98; 101], vec![0.0; 101], 1.05)?;
+    /// let mut base = Population::zeros(vec!["a".into()], 1, 101)?;
+    /// base.series_mut(0, Sex::Female).fill(10.0);
+    /// let steps = vec![StepInput { rates, migrants: Migrants::zeros(1, 101) }; 3];
+    /// let mut totals = Vec::new();
+    /// Projector::new(1, 101, 1, MigrationTiming::Even)?
+    ///     .project_with(&base, 2020, &steps, None, |year, pop, _| totals.push((year, pop.total())))?;
+    /// assert_eq!(totals.len(), 3);
+    /// assert_eq!(totals[2].0, 2023);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn project_with(
+        &self,
+        base: &Population,
+        base_year: i32,
+        steps: &[StepInput],
+        control: Option<&[Population]>,
+        mut visit: impl FnMut(i32, &Population, &StepFlows),
+    ) -> Result<()> {
         if let Some(control) = control
             && control.len() != steps.len()
         {
@@ -386,33 +429,27 @@ impl Projector {
                 found: control.len(),
             });
         }
-        let mut states = Vec::with_capacity(steps.len() + 1);
-        let mut all_flows = Vec::with_capacity(steps.len());
-        states.push((base_year, base.clone()));
-        let mut current = base.clone();
         let width = i32::try_from(self.width).map_err(|_| Error::InvalidParameter {
             parameter: "step width n (years)",
             value: self.width as f64,
             range: "a width that fits a year number",
         })?;
+        let mut current = base.clone();
+        let mut next = base.clone();
+        let mut flows = StepFlows::zeros(self.area_count(), self.groups);
+        let mut start_year = base_year;
         for (k, input) in steps.iter().enumerate() {
-            let mut next = current.clone();
-            let mut flows = StepFlows::zeros(self.area_count(), self.groups);
             self.step(&current, input, &mut next, &mut flows)?;
-            let start_year = base_year + width * k as i32;
             flows.start_year = start_year;
             flows.end_year = start_year + width;
             if let Some(control) = control {
                 apply_control(&mut next, &control[k], &mut flows)?;
             }
-            states.push((flows.end_year, next.clone()));
-            all_flows.push(flows);
-            current = next;
+            visit(flows.end_year, &next, &flows);
+            std::mem::swap(&mut current, &mut next);
+            start_year += width;
         }
-        Ok(Projection {
-            states,
-            flows: all_flows,
-        })
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::demography::graduation::{AgeGroup, graduate};
+use crate::demography::migration::Migrants;
 use crate::demography::population::Population;
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result};
@@ -442,6 +443,141 @@ fn check_tiling(path: &Path, groups: &[AgeGroup]) -> Result<usize> {
     Ok(omega)
 }
 
+/// Reads net migrants from a tidy `[year,]area,sex,age,value` file of single ages
+/// `0..=ω` for the given areas, one [`Migrants`] per year (the year of the step's start;
+/// `None` when the file has no `year` column). Values may be negative.
+///
+/// Every area of the file must be in `areas` (the base population's areas), and every
+/// year must give every area, sex and age exactly once.
+///
+/// # Errors
+///
+/// Every error of [`TidyTable::read`]; [`Error::UnknownArea`] for an area not in `areas`;
+/// [`Error::DuplicateCell`]; [`Error::MissingAge`] when an area, sex or age is missing in
+/// some year (a ragged table, or an area in the population but not in this file);
+/// [`Error::BadAgeGroups`] for an age that is not a single age in `0..=ω`.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Sex, read_migrants_from};
+///
+/// let mut text = String::from("year,area,sex,age,value\n");
+/// for sex in ["female", "male"] {
+///     for age in 0..=100 {
+///         text.push_str(&format!("2021,Daping,{sex},{age},-1.5\n"));
+///     }
+/// }
+/// let by_year = read_migrants_from(text.as_bytes(), "mig.csv", &["Daping".to_string()], 100).unwrap();
+/// assert!((by_year[&Some(2021)].area_sex_total(0, Sex::Male) + 151.5).abs() < 1e-9);
+/// ```
+pub fn read_migrants(
+    path: impl AsRef<Path>,
+    areas: &[String],
+    omega: usize,
+) -> Result<BTreeMap<Option<i32>, Migrants>> {
+    let table = TidyTable::read(path, ValueRule::Finite)?;
+    migrants_from_table(&table, areas, omega)
+}
+
+/// As [`read_migrants`], from any reader; `path` names the source in messages.
+///
+/// # Errors
+///
+/// As [`read_migrants`].
+pub fn read_migrants_from(
+    reader: impl Read,
+    path: impl AsRef<Path>,
+    areas: &[String],
+    omega: usize,
+) -> Result<BTreeMap<Option<i32>, Migrants>> {
+    let table = TidyTable::from_reader(reader, path, ValueRule::Finite)?;
+    migrants_from_table(&table, areas, omega)
+}
+
+fn migrants_from_table(
+    table: &TidyTable,
+    areas: &[String],
+    omega: usize,
+) -> Result<BTreeMap<Option<i32>, Migrants>> {
+    let path = table.path().to_path_buf();
+    let groups = omega + 1;
+    let mut out: BTreeMap<Option<i32>, (Migrants, Vec<Option<usize>>)> = BTreeMap::new();
+    for row in table.rows() {
+        let missing = |column| Error::MissingColumn {
+            path: path.clone(),
+            column,
+            expected: "[year,]area,sex,age,value",
+        };
+        let area_id = row.area.as_deref().ok_or_else(|| missing("area"))?;
+        let sex = row.sex.ok_or_else(|| missing("sex"))?;
+        let group = row.age.ok_or_else(|| missing("age"))?;
+        let area = areas
+            .iter()
+            .position(|a| a == area_id)
+            .ok_or_else(|| Error::UnknownArea {
+                path: path.clone(),
+                row: row.row,
+                area: area_id.to_string(),
+            })?;
+        let age = match group {
+            AgeGroup { from, to: Some(to) } if from == to && from <= omega => from,
+            AgeGroup { from, to: None } if from == omega => from,
+            other => {
+                return Err(Error::BadAgeGroups {
+                    path: path.clone(),
+                    omega,
+                    problem: format!(
+                        "row {}: age {other} is not a single age in 0..={omega}",
+                        row.row
+                    ),
+                });
+            }
+        };
+        let (migrants, seen) = out.entry(row.year).or_insert_with(|| {
+            (
+                Migrants::zeros(areas.len(), groups),
+                vec![None; areas.len() * 2 * groups],
+            )
+        });
+        let cell = (area * 2 + sex.index()) * groups + age;
+        if let Some(first_row) = seen[cell] {
+            return Err(Error::DuplicateCell {
+                path: path.clone(),
+                row: row.row,
+                first_row,
+                area: area_id.to_string(),
+                sex,
+                age: age.to_string(),
+            });
+        }
+        seen[cell] = Some(row.row);
+        migrants.series_mut(area, sex)[age] = row.value;
+    }
+    let mut result = BTreeMap::new();
+    for (year, (migrants, seen)) in out {
+        if let Some(cell) = seen.iter().position(Option::is_none) {
+            let area = cell / (2 * groups);
+            let sex = if (cell / groups) % 2 == 0 {
+                Sex::Female
+            } else {
+                Sex::Male
+            };
+            return Err(Error::MissingAge {
+                path,
+                area: areas[area].clone(),
+                sex,
+                age: match year {
+                    Some(y) => format!("{} (year {y})", cell % groups),
+                    None => (cell % groups).to_string(),
+                },
+            });
+        }
+        result.insert(year, migrants);
+    }
+    Ok(result)
+}
+
 /// Writes a single-year population as tidy `area,sex,age,value` CSV, atomically (a
 /// temporary file in the same folder, then a rename). The open group is written as its
 /// first age (e.g. `100`), as the reader expects.
@@ -621,6 +757,53 @@ mod tests {
         assert!((s[5..10].iter().sum::<f64>() - 1074.0).abs() < 1e-9);
         assert!((s[100] - (1000.0 + 37.0 * 21.0)).abs() < 1e-9);
         assert!(s.iter().all(|&v| v >= 0.0));
+    }
+
+    fn migrants_csv(areas: &[&str]) -> String {
+        let mut text = String::from("year,area,sex,age,value\n");
+        for year in [2021, 2022] {
+            for area in areas {
+                for sex in ["female", "male"] {
+                    for age in 0..=100 {
+                        text.push_str(&format!("{year},{area},{sex},{age},-{age}.5\n"));
+                    }
+                }
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn migrants_by_year_and_area() {
+        let areas = vec!["a".to_string(), "b".to_string()];
+        let m =
+            read_migrants_from(migrants_csv(&["b", "a"]).as_bytes(), "m.csv", &areas, 100).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[&Some(2022)].series(1, Sex::Male)[3], -3.5);
+    }
+
+    #[test]
+    fn migrants_for_an_unknown_or_absent_area_are_rejected() {
+        let areas = vec!["a".to_string(), "b".to_string()];
+        match read_migrants_from(migrants_csv(&["a", "c"]).as_bytes(), "m.csv", &areas, 100)
+            .unwrap_err()
+        {
+            Error::UnknownArea { row, area, .. } => {
+                assert_eq!(area, "c");
+                assert_eq!(row, 2 + 202);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match read_migrants_from(migrants_csv(&["a"]).as_bytes(), "m.csv", &areas, 100).unwrap_err()
+        {
+            Error::MissingAge { area, .. } => assert_eq!(area, "b"),
+            other => panic!("unexpected {other:?}"),
+        }
+        let text = migrants_csv(&["a", "b"]).replace("2021,b,male,7,-7.5", "2021,b,male,7,inf");
+        assert!(matches!(
+            read_migrants_from(text.as_bytes(), "m.csv", &areas, 100),
+            Err(Error::InvalidValue { .. })
+        ));
     }
 
     #[test]
