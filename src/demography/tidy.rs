@@ -558,7 +558,7 @@ fn migrants_from_table(
     for (year, (migrants, seen)) in out {
         if let Some(cell) = seen.iter().position(Option::is_none) {
             let area = cell / (2 * groups);
-            let sex = if (cell / groups) % 2 == 0 {
+            let sex = if (cell / groups).is_multiple_of(2) {
                 Sex::Female
             } else {
                 Sex::Male
