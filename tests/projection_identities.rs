@@ -223,18 +223,19 @@ fn out_migration_beyond_the_population_is_reported_not_dropped() {
     }
 }
 
-fn arbitrary_case() -> impl Strategy<
-    Value = (
-        usize,
-        usize,
-        bool,
-        Vec<f64>,
-        Vec<f64>,
-        Vec<f64>,
-        Vec<f64>,
-        f64,
-    ),
-> {
+/// Areas, groups, even timing, population, migrants, survival (both sexes), ASFR, SRB.
+type Case = (
+    usize,
+    usize,
+    bool,
+    Vec<f64>,
+    Vec<f64>,
+    Vec<f64>,
+    Vec<f64>,
+    f64,
+);
+
+fn arbitrary_case() -> impl Strategy<Value = Case> {
     (1usize..4, 3usize..30, any::<bool>()).prop_flat_map(|(areas, groups, even)| {
         (
             Just(areas),
