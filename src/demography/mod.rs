@@ -2,6 +2,7 @@
 //! projection (DESIGN §2–4).
 
 pub mod band;
+pub mod example;
 pub mod graduation;
 pub mod life_table;
 pub mod migration;
