@@ -4,6 +4,7 @@
 pub mod band;
 pub mod example;
 pub mod graduation;
+pub mod leslie;
 pub mod life_table;
 pub mod migration;
 pub mod population;
