@@ -16,7 +16,7 @@
 //!
 //! let mx: Vec<f64> = (0..=100).map(|x| 0.00003 * (0.09 * x as f64).exp() + 0.0003).collect();
 //! let table = LifeTable::from_mx(Sex::Female, &mx)?;
-//! assert!(table.life_expectancy() > 60.0); // about 65 years for this Gompertz schedule
+//! assert!(table.life_expectancy() > 70.0);
 //! let survival = table.survival_ratios();
 //! assert!(survival.iter().all(|s| (0.0..=1.0).contains(s)));
 //! # Ok::<(), popalloc::Error>(())
