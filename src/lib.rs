@@ -30,6 +30,10 @@ pub mod demography;
 mod error;
 
 pub use demography::band::Band;
+pub use demography::brass::{
+    BRASS_E0_TOLERANCE, brass_fit, brass_for_e0, brass_life_table, brass_logit,
+};
+pub use demography::fertility::{FertileAges, Fertility, mean_age_at_childbearing};
 pub use demography::graduation::{AgeGroup, graduate};
 pub use demography::leslie::{
     LESLIE_MAX_ITERATIONS, LESLIE_TOLERANCE, LeslieAnalysis, LeslieMatrix,

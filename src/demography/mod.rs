@@ -2,7 +2,9 @@
 //! projection (DESIGN §2–4).
 
 pub mod band;
+pub mod brass;
 pub mod example;
+pub mod fertility;
 pub mod graduation;
 pub mod leslie;
 pub mod life_table;
