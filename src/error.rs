@@ -184,6 +184,116 @@ pub enum Error {
         found: usize,
     },
 
+    /// A scenario file is not valid TOML for the scenario format (a syntax error, an unknown
+    /// field, a value of the wrong type); the message gives the line and column.
+    #[error("{path}: {source}")]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML reader said.
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+
+    /// A scenario file is not valid JSON for the scenario format.
+    #[error("{path}: {source}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON reader said, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A setting of a scenario is out of its range (a share above 1, a negative cost, a
+    /// horizon before the base year, …).
+    #[error("{path}, {field}: {value} is not {range}")]
+    InvalidSetting {
+        /// The file.
+        path: PathBuf,
+        /// The field, e.g. `targets[2].value` or `row 7, max_added`.
+        field: String,
+        /// The value found.
+        value: f64,
+        /// The allowed range.
+        range: &'static str,
+    },
+
+    /// A setting is missing, or settings that exclude each other are both given.
+    #[error("{path}, {field}: {problem}")]
+    BadSettings {
+        /// The file.
+        path: PathBuf,
+        /// The section or field, e.g. `[fertility]`.
+        field: String,
+        /// What is needed, e.g. "give either asfr, or tfr with shape, or tfr with mean_age and sd".
+        problem: &'static str,
+    },
+
+    /// A name refers to something the scenario does not define (a target naming an unknown
+    /// service, a stock row naming an unknown variant, …).
+    #[error("{path}, {field}: unknown {what} {name:?}")]
+    UnknownName {
+        /// The file.
+        path: PathBuf,
+        /// The field or row, e.g. `targets[0].service` or `row 5`.
+        field: String,
+        /// What kind of thing, e.g. "service".
+        what: &'static str,
+        /// The name found.
+        name: String,
+    },
+
+    /// The same identifier is defined twice.
+    #[error("{path}, {field}: duplicate {what} {name:?}")]
+    DuplicateName {
+        /// The file.
+        path: PathBuf,
+        /// The field or row of the second definition.
+        field: String,
+        /// What kind of thing, e.g. "area".
+        what: &'static str,
+        /// The identifier.
+        name: String,
+    },
+
+    /// A travel-time matrix lacks a pair of areas (it must be square over the areas).
+    #[error(
+        "{path}: no travel time from {from:?} to {to:?}; the matrix must give every ordered pair of areas"
+    )]
+    IncompleteMatrix {
+        /// The file.
+        path: PathBuf,
+        /// Origin area.
+        from: String,
+        /// Destination area.
+        to: String,
+    },
+
+    /// Two targets cannot both hold whatever the plan does (e.g. a share ≥ 60 % and ≤ 50 %
+    /// of the same variants in the same year).
+    #[error("{path}: targets {first:?} and {second:?} contradict each other: {detail}")]
+    ContradictoryTargets {
+        /// The file.
+        path: PathBuf,
+        /// The first target's id.
+        first: String,
+        /// The second target's id.
+        second: String,
+        /// Why, with the figures.
+        detail: String,
+    },
+
+    /// A scenario has problems; every one found is listed (validation does not stop at the
+    /// first).
+    #[error("{path}: {} problem(s) in the scenario; the first: {}", problems.len(), problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    InvalidScenario {
+        /// The scenario directory (or `<embedded>`).
+        path: PathBuf,
+        /// Every problem found.
+        problems: Vec<Error>,
+    },
+
     /// An iterative computation did not reach its tolerance.
     #[error("{what} did not converge: {detail}")]
     NoConvergence {

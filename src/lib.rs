@@ -28,6 +28,7 @@
 
 pub mod demography;
 mod error;
+pub mod scenario;
 
 pub use demography::band::Band;
 pub use demography::brass::{
@@ -49,3 +50,10 @@ pub use demography::tidy::{
     read_population_from, write_population,
 };
 pub use error::{Error, Result};
+pub use scenario::Scenario;
+pub use scenario::assumptions::{
+    FertilityAssumption, MigrationAssumption, MortalityAssumption, YearPath,
+};
+pub use scenario::file::ScenarioFile;
+pub use scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
+pub use scenario::target::{Comparison, ExpectationKind, TargetClass, TargetKind, TargetLevel};

@@ -1,0 +1,324 @@
+//! The scenario file as written by people: `scenario.toml` (or `scenario.json`), with serde.
+//!
+//! These structs mirror the file one to one and check nothing beyond the syntax; the
+//! validated [`Scenario`](crate::Scenario) is made from them by `TryFrom`. Every field
+//! states its unit. Unknown fields are rejected, so a typo is an error, not a silent
+//! default. docs/scenario.md describes the same format for readers who do not read Rust.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::scenario::target::{
+    Comparison, ExpectationKind, TargetClass, TargetKind, TargetLevel,
+};
+
+/// The whole `scenario.toml`.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::ScenarioFile;
+///
+/// let text = r#"
+/// name = "Example"
+/// base_year = 2020
+/// horizon = 2025
+/// [areas]
+/// file = "areas.csv"
+/// [population]
+/// file = "base_population.csv"
+/// [fertility]
+/// sex_ratio_at_birth = 1.07
+/// tfr = "tfr.csv"
+/// shape = "fertility_shape.csv"
+/// [mortality]
+/// e0 = "e0.csv"
+/// standard = "mortality_standard.csv"
+/// "#;
+/// let file: ScenarioFile = toml::from_str(text).unwrap();
+/// assert_eq!(file.horizon, 2025);
+/// assert!(toml::from_str::<ScenarioFile>(&format!("{text}\nhorizn = 2030")).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// The scenario's name in English.
+    pub name: String,
+    /// The scenario's name in Chinese, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
+    /// The census year of the base population (a state at that date).
+    pub base_year: i32,
+    /// The last year projected and planned for (a state at that date).
+    pub horizon: i32,
+    /// When migrants join during a step: `even` (default, the UN convention) or `end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_timing: Option<crate::MigrationTiming>,
+    /// The streets (areas).
+    pub areas: AreasSection,
+    /// The base population.
+    pub population: PopulationSection,
+    /// Fertility assumptions.
+    pub fertility: FertilitySection,
+    /// Mortality assumptions.
+    pub mortality: MortalitySection,
+    /// Migration assumptions; without this section each area's `net_migration` is shaped
+    /// by the fundamental Rogers–Castro schedule, half female.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<MigrationSection>,
+    /// Cohort bands; without any, the defaults of DESIGN §2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bands: Vec<BandEntry>,
+    /// Services to plan for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceEntry>,
+    /// Existing capacity in the base year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<FileRef>,
+    /// Unit costs of additions and conversions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<CostsSection>,
+    /// Budgets (in the cost unit of the costs file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetSection>,
+    /// Per-area caps on additions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caps: Option<FileRef>,
+    /// Travel times between areas and service radii.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessSection>,
+    /// The plan's targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetEntry>,
+    /// What the plan expects of the population, reported beside the projection, never
+    /// imposed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expectations: Vec<ExpectationEntry>,
+    /// Uncertainty of the assumptions (Monte Carlo); accepted and kept for later stages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<toml::Table>,
+}
+
+/// A section that only names a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    /// The file, relative to the scenario directory.
+    pub file: String,
+}
+
+/// `[areas]`: the areas file, columns
+/// `id,code,name_zh,name_en,latitude,longitude,fertility_multiplier,mortality_multiplier,net_migration`.
+/// Latitude and longitude (degrees, WGS84) may be empty; multipliers default to 1;
+/// `net_migration` is persons per year (negative: net out-migration), default 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreasSection {
+    /// The areas file.
+    pub file: String,
+}
+
+/// `[population]`: the base population, tidy `area,sex,age,value` in persons; single
+/// years 0..=100 (100 = 100+) or five-year groups (`0`, `1-4`, `5-9`, …, `100+`), which are
+/// graduated to single years (Sprague).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationSection {
+    /// The base population file.
+    pub file: String,
+}
+
+/// `[fertility]`: either `asfr` (a file), or `tfr` with `shape`, or `tfr` with `mean_age`
+/// and `sd` (a gamma schedule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FertilitySection {
+    /// Males born per female born (e.g. 1.07).
+    pub sex_ratio_at_birth: f64,
+    /// ASFR file `[year,]age,value`, births per woman per year by single age.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asfr: Option<String>,
+    /// TFR path file `year,value` (children per woman), linear between years, constant
+    /// outside them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tfr: Option<String>,
+    /// Percent-ASFR shape file `age,value` (single ages or five-year groups, percent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<String>,
+    /// Mean age at childbearing (years), for a gamma schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_age: Option<f64>,
+    /// Standard deviation of the age at childbearing (years), for a gamma schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd: Option<f64>,
+}
+
+/// `[mortality]`: either `mx` (a file of death rates), or `e0` with a `standard`
+/// (Brass relational logit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MortalitySection {
+    /// Death-rate file `[year,]sex,age,value`, deaths per person-year by single age.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mx: Option<String>,
+    /// Life expectancy path `year,sex,value` (years), linear between years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e0: Option<String>,
+    /// Standard death rates `sex,age,value` for Brass's logit model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+    /// Brass's β (slope), 1 unless given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta: Option<f64>,
+}
+
+/// `[migration]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationSection {
+    /// Female share of net migrants, in [0, 1] (default 0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub female_share: Option<f64>,
+    /// Rogers–Castro parameters of the age shape (default: the fundamental schedule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<crate::RogersCastro>,
+    /// Net migrants by age instead: `[year,]area,sex,age,value`, persons per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// `[[bands]]`: a cohort band, ages `from..=to` (`to` omitted: open-ended).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandEntry {
+    /// The band's name, used by services, targets and reports.
+    pub name: String,
+    /// First age (years).
+    pub from: usize,
+    /// Last age (years); omitted for "and over".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<usize>,
+}
+
+/// `[[services]]`: a service to plan, its need and its variants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceEntry {
+    /// Identifier used in the CSV files and targets, e.g. `elder_beds`.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Chinese name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
+    /// The unit of capacity, e.g. `bed`, `place`, `seat`.
+    pub unit: String,
+    /// The band whose members need the service.
+    pub band: String,
+    /// Need per person of the band (units per person; 0.03 = 30 per 1,000).
+    pub need_rate: f64,
+    /// Walking radius of the service in minutes (its life circle).
+    pub radius_minutes: f64,
+    /// Variants of capacity (at least one), e.g. `nursing_government`.
+    pub variants: Vec<String>,
+}
+
+/// `[costs]`: unit costs `service,variant,add_cost,unit` and conversions
+/// `service,from,to,cost`, in one cost unit throughout (relative figures are fine).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostsSection {
+    /// The cost file.
+    pub file: String,
+    /// The conversions file, if conversions are allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversions: Option<String>,
+}
+
+/// `[budget]`, in the cost unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetSection {
+    /// The most the whole plan may cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// The most any one year may cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_year: Option<f64>,
+}
+
+/// `[access]`: travel minutes from a matrix file `from,to,minutes`, or from the areas'
+/// centroids at a walking speed with a detour factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessSection {
+    /// Travel-minute matrix file `from,to,minutes`, every ordered pair of areas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<String>,
+    /// Walking speed in km/h (default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walking_speed_kmh: Option<f64>,
+    /// Ratio of walked to straight-line distance, ≥ 1 (default 1.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detour_factor: Option<f64>,
+}
+
+/// `[[targets]]`: one target of the plan (DESIGN §6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetEntry {
+    /// Identifier, e.g. `nursing_share_2025`.
+    pub id: String,
+    /// The service it concerns.
+    pub service: String,
+    /// `total`, `share`, `per_capita`, `coverage` or `area_count`.
+    pub kind: TargetKind,
+    /// `binding` (约束性: a hard constraint) or `expected` (预期性: a soft one).
+    pub class: TargetClass,
+    /// The year it must hold (default: the horizon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// `district` (default) or `area` (every area).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<TargetLevel>,
+    /// `>=` (default), `<=` or `=`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<Comparison>,
+    /// The level: units for `total`; a ratio in [0, 1] for `share`, `coverage` and
+    /// `area_count`; units per 1,000 persons of the band for `per_capita`.
+    pub value: f64,
+    /// The subset of variants for `share` and `area_count` (default: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<String>,
+    /// The band for `per_capita` (`all` = all residents, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<String>,
+    /// For `area_count`: the capacity (units) an area must hold to count (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_per_area: Option<f64>,
+    /// What the plan says, in its words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// `[[expectations]]`: something the plan expects of the population (e.g. a 60+ share above
+/// 22 % in 2025), reported beside the projection and never imposed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectationEntry {
+    /// Identifier, e.g. `aging_rate_2025`.
+    pub id: String,
+    /// The band.
+    pub band: String,
+    /// `share` (of all residents, a ratio) or `count` (persons).
+    pub kind: ExpectationKind,
+    /// `>=`, `<=` or `~` (about, within 5 %).
+    pub op: Comparison,
+    /// The expected level.
+    pub value: f64,
+    /// The year (default: the horizon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// What the plan says, in its words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}

@@ -1,0 +1,130 @@
+//! Scenarios: the files that describe a district, its assumptions and its plan's targets
+//! (DESIGN §2, §4–6), read into validated types.
+//!
+//! A scenario is a directory holding `scenario.toml` (or `scenario.json`) and the tidy CSV
+//! files it names. [`Scenario::load`] reads one; [`Scenario::yuzhong`] is the default
+//! scenario embedded in the crate; [`Scenario::write_default`] writes the embedded files
+//! out for editing (`popalloc init`).
+
+pub mod assumptions;
+mod embedded;
+pub mod file;
+mod load;
+pub mod plan_data;
+mod projection;
+mod source;
+pub mod target;
+
+use std::path::Path;
+
+use crate::demography::band::Band;
+use crate::demography::population::Population;
+use crate::error::{Error, Result};
+use assumptions::{FertilityAssumption, MigrationAssumption, MortalityAssumption};
+use file::ScenarioFile;
+use plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
+use source::Source;
+
+/// A validated scenario: every file read, every reference resolved, every range checked.
+///
+/// # Examples
+///
+/// ```
+/// let yuzhong = popalloc::Scenario::yuzhong()?;
+/// assert_eq!(yuzhong.areas.len(), 11);
+/// assert_eq!(yuzhong.base.total().round(), 588_717.0);
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// The scenario file as read (names, years, settings).
+    pub file: ScenarioFile,
+    /// The areas (streets), in the order of the areas file.
+    pub areas: Vec<Area>,
+    /// The base population by single year, areas in the order of `areas`.
+    pub base: Population,
+    /// Cohort bands.
+    pub bands: Vec<Band>,
+    /// Fertility assumption and the sex ratio at birth (males per female).
+    pub fertility: (FertilityAssumption, f64),
+    /// Mortality assumption.
+    pub mortality: MortalityAssumption,
+    /// Migration assumption.
+    pub migration: MigrationAssumption,
+    /// Services with their stock, costs and caps.
+    pub services: Vec<Service>,
+    /// Allowed conversions between variants.
+    pub conversions: Vec<Conversion>,
+    /// Budgets.
+    pub budget: Budget,
+    /// Travel minutes between areas.
+    pub access: Access,
+    /// The plan's targets.
+    pub targets: Vec<Target>,
+    /// What the plan expects of the population.
+    pub expectations: Vec<Expectation>,
+}
+
+impl Scenario {
+    /// Reads and validates the scenario in directory `dir`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when `scenario.toml` (or `.json`) cannot be read; [`Error::Toml`] or
+    /// [`Error::Json`] when it does not parse (unknown fields included);
+    /// [`Error::InvalidScenario`] listing every problem found in the files.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self> {
+        load::load(&Source::Dir(dir.as_ref().to_path_buf()))
+    }
+
+    /// The embedded default scenario: Yuzhong District (渝中区), Chongqing, 2020 census →
+    /// 2025, from the district's 2021–2025 public-service plan (data/yuzhong/SOURCES.md).
+    ///
+    /// # Errors
+    ///
+    /// None in practice (a test loads it); the errors of [`Scenario::load`].
+    pub fn yuzhong() -> Result<Self> {
+        load::load(&Source::Memory(embedded::YUZHONG.to_vec()))
+    }
+
+    /// Writes the embedded default scenario's files into `dir` (created if needed), for
+    /// editing. Refuses to overwrite an existing `scenario.toml`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the directory cannot be created or written, or already holds a
+    /// scenario.
+    pub fn write_default(dir: impl AsRef<Path>) -> Result<()> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let existing = dir.join("scenario.toml");
+        if existing.exists() {
+            return Err(Error::io(
+                existing,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a scenario is already here; not overwritten",
+                ),
+            ));
+        }
+        for (name, text) in embedded::YUZHONG {
+            crate::demography::tidy::write_atomic(&dir.join(name), text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The base year (census date).
+    pub fn base_year(&self) -> i32 {
+        self.file.base_year
+    }
+
+    /// The horizon year.
+    pub fn horizon(&self) -> i32 {
+        self.file.horizon
+    }
+
+    /// The index of a band by name.
+    pub fn band_index(&self, name: &str) -> Option<usize> {
+        self.bands.iter().position(|b| b.name() == name)
+    }
+}

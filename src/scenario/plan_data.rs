@@ -1,0 +1,185 @@
+//! Validated planning data of a scenario: areas, services, stock, costs, caps, access,
+//! targets and expectations.
+
+use crate::scenario::target::{Comparison, ExpectationKind, TargetClass, TargetKind, TargetLevel};
+
+/// An area (street, 街道) of the district.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Area {
+    /// Identifier used in every file, e.g. `jiefangbei`.
+    pub id: String,
+    /// Statistical code, e.g. `500103001`.
+    pub code: Option<String>,
+    /// Chinese name, e.g. 解放碑.
+    pub name_zh: String,
+    /// English name, e.g. Jiefangbei.
+    pub name_en: String,
+    /// Centroid latitude and longitude (degrees, WGS84), if known.
+    pub centroid: Option<(f64, f64)>,
+    /// Multiplier on the district's ASFR.
+    pub fertility_multiplier: f64,
+    /// Multiplier on the district's death rates m(x).
+    pub mortality_multiplier: f64,
+    /// Net migrants per year (persons; negative: net out-migration).
+    pub net_migration: f64,
+}
+
+/// A service to plan: who needs it, how much, how far they walk, and its variants.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Service {
+    /// Identifier, e.g. `elder_beds`.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Chinese name.
+    pub name_zh: Option<String>,
+    /// Unit of capacity, e.g. `bed`.
+    pub unit: String,
+    /// Index of the band (in the scenario's bands) whose members need it.
+    pub band: usize,
+    /// Units needed per person of the band.
+    pub need_rate: f64,
+    /// Walking radius in minutes.
+    pub radius_minutes: f64,
+    /// Variants of capacity.
+    pub variants: Vec<String>,
+    /// Base-year capacity, `[variant][area]` (units).
+    pub stock: Vec<Vec<f64>>,
+    /// Cost per unit added, by variant (cost unit).
+    pub add_cost: Vec<f64>,
+    /// The most each area may add over the plan (units), `None` for no cap.
+    pub caps: Vec<Option<f64>>,
+}
+
+impl Service {
+    /// The index of a variant.
+    pub fn variant_index(&self, id: &str) -> Option<usize> {
+        self.variants.iter().position(|v| v == id)
+    }
+
+    /// Total base-year capacity, all variants and areas.
+    pub fn total_stock(&self) -> f64 {
+        self.stock.iter().flatten().sum()
+    }
+}
+
+/// An allowed conversion of capacity between two variants of a service (e.g. ordinary →
+/// nursing beds), with its cost per unit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Conversion {
+    /// Index of the service.
+    pub service: usize,
+    /// Index of the variant converted from.
+    pub from: usize,
+    /// Index of the variant converted to.
+    pub to: usize,
+    /// Cost per unit converted.
+    pub cost: f64,
+}
+
+/// Budgets, in the cost unit.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Budget {
+    /// The most the whole plan may cost.
+    pub total: Option<f64>,
+    /// The most any one year may cost.
+    pub per_year: Option<f64>,
+}
+
+/// Travel minutes between areas, `minutes[from * n + to]`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Access {
+    areas: usize,
+    minutes: Vec<f64>,
+}
+
+impl Access {
+    /// Travel minutes from a full matrix (row-major, `areas × areas`).
+    pub(crate) fn from_matrix(areas: usize, minutes: Vec<f64>) -> Self {
+        Self { areas, minutes }
+    }
+
+    /// Walking minutes between centroids: great-circle distance × detour factor / speed.
+    ///
+    /// # Formula
+    ///
+    /// d = 2 R asin(√(sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2))), R = 6,371 km;
+    /// minutes = 60 · d · detour / speed.
+    pub(crate) fn from_centroids(centroids: &[(f64, f64)], speed_kmh: f64, detour: f64) -> Self {
+        let n = centroids.len();
+        let mut minutes = vec![0.0; n * n];
+        for (i, &(lat1, lon1)) in centroids.iter().enumerate() {
+            for (j, &(lat2, lon2)) in centroids.iter().enumerate() {
+                let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+                let dp = p2 - p1;
+                let dl = (lon2 - lon1).to_radians();
+                let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+                let km = 2.0 * 6371.0 * h.sqrt().min(1.0).asin();
+                minutes[i * n + j] = 60.0 * km * detour / speed_kmh;
+            }
+        }
+        Self { areas: n, minutes }
+    }
+
+    /// Minutes from area `from` to area `to`.
+    ///
+    /// # Panics
+    ///
+    /// When an index is out of range.
+    pub fn minutes(&self, from: usize, to: usize) -> f64 {
+        self.minutes[from * self.areas + to]
+    }
+
+    /// The number of areas.
+    pub fn area_count(&self) -> usize {
+        self.areas
+    }
+}
+
+/// A validated target of the plan (DESIGN §6).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Target {
+    /// Identifier, e.g. `nursing_share_2025`.
+    pub id: String,
+    /// Index of the service.
+    pub service: usize,
+    /// What it measures.
+    pub kind: TargetKind,
+    /// Binding or expected.
+    pub class: TargetClass,
+    /// The year it must hold.
+    pub year: i32,
+    /// District or every area.
+    pub level: TargetLevel,
+    /// The comparison.
+    pub op: Comparison,
+    /// The level (see [`TargetEntry::value`](crate::scenario::file::TargetEntry::value)).
+    pub value: f64,
+    /// Indices of the variants it counts (all for most kinds).
+    pub variants: Vec<usize>,
+    /// Index of the band for `per_capita` (`None`: all residents).
+    pub band: Option<usize>,
+    /// For `area_count`: the capacity an area must hold to count.
+    pub min_per_area: f64,
+    /// The plan's words.
+    pub description: Option<String>,
+}
+
+/// Something the plan expects of the population, reported beside the projection.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Expectation {
+    /// Identifier.
+    pub id: String,
+    /// Index of the band.
+    pub band: usize,
+    /// Share or count.
+    pub kind: ExpectationKind,
+    /// The comparison.
+    pub op: Comparison,
+    /// The expected level.
+    pub value: f64,
+    /// The year.
+    pub year: i32,
+    /// The plan's words.
+    pub description: Option<String>,
+}

@@ -1,0 +1,61 @@
+//! Where scenario files come from: a directory, or the files embedded in the binary.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A set of scenario files: a directory on disk, or named texts held in memory (the
+/// embedded default scenario).
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    /// Files in a directory.
+    Dir(PathBuf),
+    /// Files in memory: (name, text).
+    Memory(Vec<(&'static str, &'static str)>),
+}
+
+impl Source {
+    /// The path used in messages for a file of this source.
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
+        match self {
+            Source::Dir(dir) => dir.join(name),
+            Source::Memory(_) => Path::new("<embedded>").join(name),
+        }
+    }
+
+    /// The source's own name in messages.
+    pub(crate) fn root(&self) -> PathBuf {
+        match self {
+            Source::Dir(dir) => dir.clone(),
+            Source::Memory(_) => PathBuf::from("<embedded>"),
+        }
+    }
+
+    /// Whether the source has a file.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        match self {
+            Source::Dir(dir) => dir.join(name).is_file(),
+            Source::Memory(files) => files.iter().any(|(n, _)| *n == name),
+        }
+    }
+
+    /// The text of a file.
+    pub(crate) fn read(&self, name: &str) -> Result<String> {
+        match self {
+            Source::Dir(dir) => {
+                let path = dir.join(name);
+                std::fs::read_to_string(&path).map_err(|e| Error::io(path, e))
+            }
+            Source::Memory(files) => files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_string())
+                .ok_or_else(|| {
+                    Error::io(
+                        self.path(name),
+                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such embedded file"),
+                    )
+                }),
+        }
+    }
+}
