@@ -28,6 +28,7 @@
 
 pub mod demography;
 mod error;
+pub mod need;
 pub mod scenario;
 
 pub use demography::band::Band;
@@ -50,6 +51,7 @@ pub use demography::tidy::{
     read_population_from, write_population,
 };
 pub use error::{Error, Result};
+pub use need::Need;
 pub use scenario::Scenario;
 pub use scenario::assumptions::{
     FertilityAssumption, MigrationAssumption, MortalityAssumption, YearPath,

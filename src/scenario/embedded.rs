@@ -28,4 +28,5 @@ pub(crate) const YUZHONG: &[(&str, &str)] = &[
         include_str!("../../data/yuzhong/conversions.csv"),
     ),
     ("caps.csv", include_str!("../../data/yuzhong/caps.csv")),
+    ("SOURCES.md", include_str!("../../data/yuzhong/SOURCES.md")),
 ];

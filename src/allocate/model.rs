@@ -1,0 +1,228 @@
+//! The optimisation model as data: variables, rows with their registry entries, objective.
+//!
+//! The model is built once from a scenario and its need, then handed to a backend through
+//! good_lp. Keeping it as plain data lets the same rows be re-evaluated from a solution
+//! (the certificate), relaxed (the elastic filter), dropped (the deletion filter), written
+//! out (CPLEX LP) and re-solved with a changed right-hand side (dual checks, sweeps).
+
+use serde::Serialize;
+
+/// A decision variable: its readable name, bounds and whether it is integer (binary when
+/// its bounds are 0 and 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variable {
+    /// Name used in messages and the exported model, e.g. `add_elder_beds_nursing_social_daping_2023`.
+    pub name: String,
+    /// Lower bound.
+    pub lower: f64,
+    /// Upper bound (`f64::INFINITY` for none).
+    pub upper: f64,
+    /// Whether the variable must take whole values.
+    pub integer: bool,
+}
+
+/// The sense of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Sense {
+    /// lhs ≥ rhs.
+    AtLeast,
+    /// lhs ≤ rhs.
+    AtMost,
+    /// lhs = rhs.
+    Equal,
+}
+
+impl Sense {
+    /// The symbol in CPLEX LP format.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Sense::AtLeast => ">=",
+            Sense::AtMost => "<=",
+            Sense::Equal => "=",
+        }
+    }
+}
+
+/// What a row stands for: the registry entry that lets results speak in targets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum RowRole {
+    /// A target of the scenario (its index in `Scenario::targets`), in an area (for
+    /// area-level targets and the per-area rows of `area_count`) or the district.
+    Target {
+        /// Index of the target.
+        target: usize,
+    },
+    /// A street cap on a service's additions (optionally one variant) over the plan.
+    Cap {
+        /// Index of the service.
+        service: usize,
+        /// Index of the variant, `None` for all variants.
+        variant: Option<usize>,
+    },
+    /// A cap on conversions between two variants in an area over the plan.
+    ConversionCap {
+        /// Index of the conversion.
+        conversion: usize,
+    },
+    /// The whole plan's budget.
+    BudgetTotal,
+    /// One year's budget.
+    BudgetYear,
+    /// Capacity in an area serves at most itself: Σ_i flow[i→j] ≤ Σ_v cap[j].
+    CapacityBalance {
+        /// Index of the service.
+        service: usize,
+    },
+    /// Served need in an area is at most its need: Σ_j flow[i→j] ≤ need[i].
+    ServedAtMostNeed {
+        /// Index of the service.
+        service: usize,
+    },
+    /// Capacity of a variant cannot go below zero through conversions.
+    NonNegativeCapacity {
+        /// Index of the service.
+        service: usize,
+        /// Index of the variant.
+        variant: usize,
+    },
+    /// An area counts towards an `area_count` target only if it holds enough capacity.
+    AreaCountLink {
+        /// Index of the target.
+        target: usize,
+    },
+    /// The first stage of the lexicographic objective held in the second.
+    StageHold,
+}
+
+impl RowRole {
+    /// Whether the row can take part in a conflict: targets, caps and budgets can; the
+    /// model's structure (balances, links) cannot.
+    pub fn is_plan_choice(&self) -> bool {
+        matches!(
+            self,
+            RowRole::Target { .. } | RowRole::Cap { .. } | RowRole::ConversionCap { .. } | RowRole::BudgetTotal | RowRole::BudgetYear
+        )
+    }
+}
+
+/// A row of the model with its registry entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Readable unique name, e.g. `nursing_share_2025` or `cap_elder_beds_daping`.
+    pub name: String,
+    /// What it stands for.
+    pub role: RowRole,
+    /// The area it concerns, if one.
+    pub area: Option<usize>,
+    /// The year it concerns, if one.
+    pub year: Option<i32>,
+    /// Coefficients `(variable, value)`.
+    pub terms: Vec<(usize, f64)>,
+    /// The sense.
+    pub sense: Sense,
+    /// The right-hand side.
+    pub rhs: f64,
+    /// For a soft row (an expected target): the slack variable that relaxes it, and the
+    /// weight of its shortfall in the first stage. Hard rows have `None`.
+    pub slack: Option<usize>,
+}
+
+impl Row {
+    /// The row's left-hand side at `values`.
+    pub fn lhs(&self, values: &[f64]) -> f64 {
+        self.terms.iter().map(|&(v, c)| c * values[v]).sum()
+    }
+
+    /// By how much the row is violated at `values` (0 when it holds).
+    pub fn violation(&self, values: &[f64]) -> f64 {
+        let lhs = self.lhs(values);
+        match self.sense {
+            Sense::AtLeast => (self.rhs - lhs).max(0.0),
+            Sense::AtMost => (lhs - self.rhs).max(0.0),
+            Sense::Equal => (lhs - self.rhs).abs(),
+        }
+    }
+
+    /// A scale for tolerances: the largest magnitude among the rhs and the terms at `values`.
+    pub fn magnitude(&self, values: &[f64]) -> f64 {
+        self.terms
+            .iter()
+            .map(|&(v, c)| (c * values[v]).abs())
+            .fold(self.rhs.abs(), f64::max)
+            .max(1.0)
+    }
+}
+
+/// The model: variables, rows, and the two objectives of the lexicographic order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Model {
+    /// All variables.
+    pub variables: Vec<Variable>,
+    /// All rows, each registered with what it stands for.
+    pub rows: Vec<Row>,
+    /// First stage: weighted relative shortfall of expected targets and unmet need.
+    pub shortfall: Vec<(usize, f64)>,
+    /// Second stage: cost of additions and conversions.
+    pub cost: Vec<(usize, f64)>,
+}
+
+impl Model {
+    /// An empty model.
+    pub fn new() -> Self {
+        Self {
+            variables: Vec::new(),
+            rows: Vec::new(),
+            shortfall: Vec::new(),
+            cost: Vec::new(),
+        }
+    }
+
+    /// Adds a continuous variable ≥ 0 and returns its index.
+    pub fn continuous(&mut self, name: String) -> usize {
+        self.variables.push(Variable {
+            name,
+            lower: 0.0,
+            upper: f64::INFINITY,
+            integer: false,
+        });
+        self.variables.len() - 1
+    }
+
+    /// Adds a binary variable and returns its index.
+    pub fn binary(&mut self, name: String) -> usize {
+        self.variables.push(Variable {
+            name,
+            lower: 0.0,
+            upper: 1.0,
+            integer: true,
+        });
+        self.variables.len() - 1
+    }
+
+    /// Adds a row and returns its index.
+    pub fn row(&mut self, row: Row) -> usize {
+        self.rows.push(row);
+        self.rows.len() - 1
+    }
+
+    /// Whether any variable is integer.
+    pub fn is_mixed_integer(&self) -> bool {
+        self.variables.iter().any(|v| v.integer)
+    }
+
+    /// The value of a linear objective at `values`.
+    pub fn evaluate(terms: &[(usize, f64)], values: &[f64]) -> f64 {
+        terms.iter().map(|&(v, c)| c * values[v]).sum()
+    }
+
+    /// The index of a row by name.
+    pub fn row_index(&self, name: &str) -> Option<usize> {
+        self.rows.iter().position(|r| r.name == name)
+    }
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Self::new()
+    }
+}
