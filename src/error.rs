@@ -284,6 +284,27 @@ pub enum Error {
         detail: String,
     },
 
+    /// A solver backend failed (a numerical fault, a time limit) or cannot take the model.
+    #[error("solver {backend}: {detail}")]
+    Solver {
+        /// The backend, e.g. "microlp".
+        backend: &'static str,
+        /// What it said, e.g. "Singular matrix" or "time limit reached".
+        detail: String,
+    },
+
+    /// A solution breaks a binding target or a row of the model when re-evaluated from its
+    /// values alone (the certificate); such a plan is never returned.
+    #[error("the solution breaks {row} by {by} (tolerance {tolerance})")]
+    CertificateFailed {
+        /// The row's name, e.g. `nursing_share_2025`.
+        row: String,
+        /// By how much it is broken, in the row's units.
+        by: f64,
+        /// The tolerance it was checked to.
+        tolerance: f64,
+    },
+
     /// A scenario has problems; every one found is listed (validation does not stop at the
     /// first).
     #[error("{path}: {} problem(s) in the scenario; the first: {}", problems.len(), problems.first().map(|p| p.to_string()).unwrap_or_default())]

@@ -26,11 +26,16 @@
 #![cfg_attr(not(test), deny(clippy::float_cmp))]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod allocate;
 pub mod demography;
 mod error;
 pub mod need;
 pub mod scenario;
 
+pub use allocate::{
+    Allocation, AllocationOptions, Backend, Conflict, ConflictMember, Plan, PlanRow, TargetResult,
+    TargetStatus, allocate,
+};
 pub use demography::band::Band;
 pub use demography::brass::{
     BRASS_E0_TOLERANCE, brass_fit, brass_for_e0, brass_life_table, brass_logit,

@@ -100,7 +100,11 @@ impl RowRole {
     pub fn is_plan_choice(&self) -> bool {
         matches!(
             self,
-            RowRole::Target { .. } | RowRole::Cap { .. } | RowRole::ConversionCap { .. } | RowRole::BudgetTotal | RowRole::BudgetYear
+            RowRole::Target { .. }
+                | RowRole::Cap { .. }
+                | RowRole::ConversionCap { .. }
+                | RowRole::BudgetTotal
+                | RowRole::BudgetYear
         )
     }
 }
@@ -122,9 +126,9 @@ pub struct Row {
     pub sense: Sense,
     /// The right-hand side.
     pub rhs: f64,
-    /// For a soft row (an expected target): the slack variable that relaxes it, and the
-    /// weight of its shortfall in the first stage. Hard rows have `None`.
-    pub slack: Option<usize>,
+    /// For a soft row (an expected target): the slack variables that relax it (two for an
+    /// equality: short and over). Hard rows have none.
+    pub slack: Vec<usize>,
 }
 
 impl Row {

@@ -1,0 +1,455 @@
+//! Building the allocation model of DESIGN §6 from a scenario and its need.
+
+use crate::allocate::model::{Model, Row, RowRole, Sense};
+use crate::need::Need;
+use crate::scenario::Scenario;
+use crate::scenario::target::{Comparison, TargetClass, TargetKind, TargetLevel};
+
+/// Where each decision variable of the model sits, so that a solution can be read back as
+/// a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Layout {
+    /// The planned years (base + 1 … horizon).
+    pub years: Vec<i32>,
+    /// Number of areas.
+    pub areas: usize,
+    /// First index of each service's additions: `add[f] + (v * areas + i) * years + t`.
+    pub add: Vec<usize>,
+    /// First index of each conversion's variables: `conv[c] + i * years + t`.
+    pub conv: Vec<usize>,
+    /// Flows per service and year: `(from area i, to area j, variable)`.
+    pub flows: Vec<Vec<Vec<(usize, usize, usize)>>>,
+    /// The binary of each area for each `area_count` target: `(target, first variable)`.
+    pub area_flags: Vec<(usize, usize)>,
+}
+
+impl Layout {
+    /// The variable of an addition.
+    pub fn add_var(&self, service: usize, variant: usize, area: usize, t: usize) -> usize {
+        self.add[service] + (variant * self.areas + area) * self.years.len() + t
+    }
+
+    /// The variable of a conversion.
+    pub fn conv_var(&self, conversion: usize, area: usize, t: usize) -> usize {
+        self.conv[conversion] + area * self.years.len() + t
+    }
+}
+
+/// The model and where its variables are.
+pub(crate) struct Built {
+    pub model: Model,
+    pub layout: Layout,
+}
+
+/// Capacity of a variant in an area at year index `t`: constant stock plus the terms of
+/// additions and conversions up to `t`.
+fn capacity_terms(
+    scenario: &Scenario,
+    layout: &Layout,
+    service: usize,
+    variant: usize,
+    area: usize,
+    t: usize,
+) -> (f64, Vec<(usize, f64)>) {
+    let stock = scenario.services[service].stock[variant][area];
+    let mut terms = Vec::new();
+    for u in 0..=t {
+        terms.push((layout.add_var(service, variant, area, u), 1.0));
+        for (c, conversion) in scenario.conversions.iter().enumerate() {
+            if conversion.service != service {
+                continue;
+            }
+            if conversion.to == variant {
+                terms.push((layout.conv_var(c, area, u), 1.0));
+            }
+            if conversion.from == variant {
+                terms.push((layout.conv_var(c, area, u), -1.0));
+            }
+        }
+    }
+    (stock, terms)
+}
+
+/// Capacity of a set of variants, summed over a set of areas.
+fn sum_capacity(
+    scenario: &Scenario,
+    layout: &Layout,
+    service: usize,
+    variants: &[usize],
+    areas: &[usize],
+    t: usize,
+) -> (f64, Vec<(usize, f64)>) {
+    let mut constant = 0.0;
+    let mut terms = Vec::new();
+    for &i in areas {
+        for &v in variants {
+            let (c, mut t_terms) = capacity_terms(scenario, layout, service, v, i, t);
+            constant += c;
+            terms.append(&mut t_terms);
+        }
+    }
+    (constant, terms)
+}
+
+/// Builds the model: additions, conversions, flows within each service's radius, the
+/// structural rows, caps, budgets and every target (binding as hard rows, expected with
+/// slack), and the two objectives.
+pub(crate) fn build(scenario: &Scenario, need: &Need) -> Built {
+    let mut model = Model::new();
+    let years: Vec<i32> = need.years().to_vec();
+    let n = scenario.areas.len();
+    let t_count = years.len();
+    let area_id = |i: usize| scenario.areas[i].id.as_str();
+
+    // Additions.
+    let mut add = Vec::new();
+    for service in &scenario.services {
+        add.push(model.variables.len());
+        for variant in &service.variants {
+            for i in 0..n {
+                for year in &years {
+                    model.continuous(format!(
+                        "add_{}_{}_{}_{year}",
+                        service.id,
+                        variant,
+                        area_id(i)
+                    ));
+                }
+            }
+        }
+    }
+    // Conversions.
+    let mut conv = Vec::new();
+    for conversion in &scenario.conversions {
+        conv.push(model.variables.len());
+        let s = &scenario.services[conversion.service];
+        for i in 0..n {
+            for year in &years {
+                model.continuous(format!(
+                    "convert_{}_{}_to_{}_{}_{year}",
+                    s.id,
+                    s.variants[conversion.from],
+                    s.variants[conversion.to],
+                    area_id(i)
+                ));
+            }
+        }
+    }
+    let mut layout = Layout {
+        years: years.clone(),
+        areas: n,
+        add,
+        conv,
+        flows: Vec::new(),
+        area_flags: Vec::new(),
+    };
+
+    // Flows within the radius, capacity balance and served ≤ need.
+    for (f, service) in scenario.services.iter().enumerate() {
+        let mut per_year = Vec::new();
+        for (t, &year) in years.iter().enumerate() {
+            let mut flows = Vec::new();
+            for i in 0..n {
+                for j in 0..n {
+                    if i == j || scenario.access.minutes(i, j) <= service.radius_minutes {
+                        let v = model.continuous(format!(
+                            "serve_{}_{}_by_{}_{year}",
+                            service.id,
+                            area_id(i),
+                            area_id(j)
+                        ));
+                        flows.push((i, j, v));
+                    }
+                }
+            }
+            for j in 0..n {
+                let all: Vec<usize> = (0..service.variants.len()).collect();
+                let (stock, cap) = sum_capacity(scenario, &layout, f, &all, &[j], t);
+                let mut terms: Vec<(usize, f64)> = flows
+                    .iter()
+                    .filter(|x| x.1 == j)
+                    .map(|x| (x.2, 1.0))
+                    .collect();
+                terms.extend(cap.into_iter().map(|(v, c)| (v, -c)));
+                model.row(Row {
+                    name: format!("capacity_{}_{}_{year}", service.id, area_id(j)),
+                    role: RowRole::CapacityBalance { service: f },
+                    area: Some(j),
+                    year: Some(year),
+                    terms,
+                    sense: Sense::AtMost,
+                    rhs: stock,
+                    slack: Vec::new(),
+                });
+            }
+            let total_need = need.district_need(f, year).unwrap_or(0.0);
+            for i in 0..n {
+                let need_i = need.need(f, i, year).unwrap_or(0.0);
+                let terms: Vec<(usize, f64)> = flows
+                    .iter()
+                    .filter(|x| x.0 == i)
+                    .map(|x| (x.2, 1.0))
+                    .collect();
+                if total_need > 0.0 {
+                    // Unmet need = need − served: minimising it is maximising served.
+                    model
+                        .shortfall
+                        .extend(terms.iter().map(|&(v, _)| (v, -1.0 / total_need)));
+                }
+                model.row(Row {
+                    name: format!("served_{}_{}_{year}", service.id, area_id(i)),
+                    role: RowRole::ServedAtMostNeed { service: f },
+                    area: Some(i),
+                    year: Some(year),
+                    terms,
+                    sense: Sense::AtMost,
+                    rhs: need_i,
+                    slack: Vec::new(),
+                });
+            }
+            per_year.push(flows);
+        }
+        layout.flows.push(per_year);
+    }
+
+    // Capacity of a variant that conversions draw on cannot go negative.
+    for (f, service) in scenario.services.iter().enumerate() {
+        for v in 0..service.variants.len() {
+            if !scenario
+                .conversions
+                .iter()
+                .any(|c| c.service == f && c.from == v)
+            {
+                continue;
+            }
+            for i in 0..n {
+                for (t, &year) in years.iter().enumerate() {
+                    let (stock, terms) = capacity_terms(scenario, &layout, f, v, i, t);
+                    model.row(Row {
+                        name: format!(
+                            "nonnegative_{}_{}_{}_{year}",
+                            service.id,
+                            service.variants[v],
+                            area_id(i)
+                        ),
+                        role: RowRole::NonNegativeCapacity {
+                            service: f,
+                            variant: v,
+                        },
+                        area: Some(i),
+                        year: Some(year),
+                        terms,
+                        sense: Sense::AtLeast,
+                        rhs: -stock,
+                        slack: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
+    // Street caps on additions over the plan.
+    for (f, service) in scenario.services.iter().enumerate() {
+        for i in 0..n {
+            let Some(cap) = service.caps[i] else { continue };
+            let terms = (0..service.variants.len())
+                .flat_map(|v| (0..t_count).map(move |t| (v, t)))
+                .map(|(v, t)| (layout.add_var(f, v, i, t), 1.0))
+                .collect();
+            model.row(Row {
+                name: format!("cap_{}_{}", service.id, area_id(i)),
+                role: RowRole::Cap {
+                    service: f,
+                    variant: None,
+                },
+                area: Some(i),
+                year: None,
+                terms,
+                sense: Sense::AtMost,
+                rhs: cap,
+                slack: Vec::new(),
+            });
+        }
+    }
+
+    // Cost of each year: additions and conversions.
+    let mut cost_by_year: Vec<Vec<(usize, f64)>> = vec![Vec::new(); t_count];
+    for (f, service) in scenario.services.iter().enumerate() {
+        for (v, &unit_cost) in service.add_cost.iter().enumerate() {
+            for i in 0..n {
+                for (t, year_cost) in cost_by_year.iter_mut().enumerate() {
+                    year_cost.push((layout.add_var(f, v, i, t), unit_cost));
+                }
+            }
+        }
+    }
+    for (c, conversion) in scenario.conversions.iter().enumerate() {
+        for i in 0..n {
+            for (t, year_cost) in cost_by_year.iter_mut().enumerate() {
+                year_cost.push((layout.conv_var(c, i, t), conversion.cost));
+            }
+        }
+    }
+    model.cost = cost_by_year
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|(_, c)| *c != 0.0)
+        .collect();
+    if let Some(total) = scenario.budget.total {
+        model.row(Row {
+            name: "budget_total".into(),
+            role: RowRole::BudgetTotal,
+            area: None,
+            year: None,
+            terms: model.cost.clone(),
+            sense: Sense::AtMost,
+            rhs: total,
+            slack: Vec::new(),
+        });
+    }
+    if let Some(per_year) = scenario.budget.per_year {
+        for (t, terms) in cost_by_year.into_iter().enumerate() {
+            model.row(Row {
+                name: format!("budget_{}", years[t]),
+                role: RowRole::BudgetYear,
+                area: None,
+                year: Some(years[t]),
+                terms,
+                sense: Sense::AtMost,
+                rhs: per_year,
+                slack: Vec::new(),
+            });
+        }
+    }
+
+    // Targets.
+    for (k, target) in scenario.targets.iter().enumerate() {
+        let Some(t) = years.iter().position(|y| *y == target.year) else {
+            continue;
+        };
+        let f = target.service;
+        let service = &scenario.services[f];
+        let all_variants: Vec<usize> = (0..service.variants.len()).collect();
+        let groups: Vec<(Option<usize>, Vec<usize>)> = match target.level {
+            TargetLevel::District => vec![(None, (0..n).collect())],
+            TargetLevel::Area => (0..n).map(|i| (Some(i), vec![i])).collect(),
+        };
+        let sense = match target.op {
+            Comparison::AtLeast => Sense::AtLeast,
+            Comparison::AtMost => Sense::AtMost,
+            Comparison::Equal | Comparison::About => Sense::Equal,
+        };
+        for (area, members) in groups {
+            let name = match area {
+                Some(i) => format!("{}_{}", target.id, area_id(i)),
+                None => target.id.clone(),
+            };
+            // (terms, rhs, scale of the relative shortfall)
+            let (terms, rhs, scale) = match target.kind {
+                TargetKind::Total => {
+                    let (stock, terms) =
+                        sum_capacity(scenario, &layout, f, &target.variants, &members, t);
+                    (terms, target.value - stock, target.value)
+                }
+                TargetKind::Share => {
+                    let (part_stock, part) =
+                        sum_capacity(scenario, &layout, f, &target.variants, &members, t);
+                    let (all_stock, all) =
+                        sum_capacity(scenario, &layout, f, &all_variants, &members, t);
+                    let mut terms = part;
+                    terms.extend(all.into_iter().map(|(v, c)| (v, -target.value * c)));
+                    let need_here: f64 = members
+                        .iter()
+                        .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
+                        .sum();
+                    (
+                        terms,
+                        target.value * all_stock - part_stock,
+                        target.value * all_stock.max(need_here),
+                    )
+                }
+                TargetKind::PerCapita => {
+                    let persons: f64 = members
+                        .iter()
+                        .map(|&i| match target.band {
+                            Some(b) => need.band_persons(b, i, target.year).unwrap_or(0.0),
+                            None => need.residents(i, target.year).unwrap_or(0.0),
+                        })
+                        .sum();
+                    let (stock, terms) =
+                        sum_capacity(scenario, &layout, f, &target.variants, &members, t);
+                    let required = target.value / 1000.0 * persons;
+                    (terms, required - stock, required)
+                }
+                TargetKind::Coverage => {
+                    let need_here: f64 = members
+                        .iter()
+                        .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
+                        .sum();
+                    let terms = layout.flows[f][t]
+                        .iter()
+                        .filter(|x| members.contains(&x.0))
+                        .map(|x| (x.2, 1.0))
+                        .collect();
+                    (terms, target.value * need_here, target.value * need_here)
+                }
+                TargetKind::AreaCount => {
+                    let first = model.variables.len();
+                    for &i in &members {
+                        model.binary(format!("counts_{}_{}", target.id, area_id(i)));
+                    }
+                    layout.area_flags.push((k, first));
+                    for (m, &i) in members.iter().enumerate() {
+                        let (stock, mut terms) =
+                            sum_capacity(scenario, &layout, f, &target.variants, &[i], t);
+                        terms.push((first + m, -target.min_per_area));
+                        model.row(Row {
+                            name: format!("{}_link_{}", target.id, area_id(i)),
+                            role: RowRole::AreaCountLink { target: k },
+                            area: Some(i),
+                            year: Some(target.year),
+                            terms,
+                            sense: Sense::AtLeast,
+                            rhs: -stock,
+                            slack: Vec::new(),
+                        });
+                    }
+                    let required = (target.value * members.len() as f64 - 1e-9).ceil();
+                    let terms = (0..members.len()).map(|m| (first + m, 1.0)).collect();
+                    (terms, required, required)
+                }
+            };
+            let mut row = Row {
+                name,
+                role: RowRole::Target { target: k },
+                area,
+                year: Some(target.year),
+                terms,
+                sense,
+                rhs,
+                slack: Vec::new(),
+            };
+            if target.class == TargetClass::Expected {
+                let weight = 1.0 / scale.abs().max(1.0);
+                let directions: &[f64] = match sense {
+                    Sense::AtLeast => &[1.0],
+                    Sense::AtMost => &[-1.0],
+                    Sense::Equal => &[1.0, -1.0],
+                };
+                for (d, direction) in directions.iter().enumerate() {
+                    let s = model.continuous(format!(
+                        "shortfall{}_{}",
+                        if d == 0 { "" } else { "_over" },
+                        row.name
+                    ));
+                    row.terms.push((s, *direction));
+                    row.slack.push(s);
+                    model.shortfall.push((s, weight));
+                }
+            }
+            model.row(row);
+        }
+    }
+    Built { model, layout }
+}

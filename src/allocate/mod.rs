@@ -1,0 +1,293 @@
+//! The allocation model (DESIGN §6): the least-cost multi-year plan that holds every
+//! binding target and comes as close as it can to every expected one, and explains itself.
+//!
+//! [`allocate`] builds the model from a scenario and its [`Need`], solves it
+//! lexicographically (shortfall first, then cost with the first stage held), checks the
+//! solution against every row from its values alone (the certificate), and returns either
+//! a [`Plan`] or, when the binding targets cannot all hold, a [`Conflict`] naming a minimal
+//! conflicting set.
+
+mod build;
+pub mod conflict;
+pub mod lp_format;
+pub mod model;
+mod plan;
+pub mod solve;
+
+pub use conflict::{Conflict, ConflictMember};
+pub use plan::{Plan, PlanRow, TargetResult, TargetStatus};
+pub use solve::Backend;
+
+use crate::allocate::model::{Model, Row, RowRole, Sense};
+use crate::allocate::solve::{Integers, Outcome, Solved, solve};
+use crate::error::{Error, Result};
+use crate::need::Need;
+use crate::scenario::Scenario;
+
+/// How to solve.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AllocationOptions {
+    /// Backend for models without integer variables (default: clarabel).
+    pub lp_backend: Backend,
+    /// Backend for models with integer variables (default: microlp; HiGHS with the
+    /// `highs` feature beyond ~20 areas).
+    pub milp_backend: Backend,
+    /// Time limit per solve, seconds (MILP backends).
+    pub time_limit_seconds: f64,
+    /// Relative tolerance to which the first stage (shortfall) is held in the second.
+    pub stage_tolerance: f64,
+    /// `None`: lexicographic (shortfall, then cost). `Some(w)`: one weighted objective,
+    /// cost + w × shortfall.
+    pub shortfall_weight: Option<f64>,
+}
+
+impl Default for AllocationOptions {
+    fn default() -> Self {
+        Self {
+            lp_backend: Backend::Clarabel,
+            milp_backend: Backend::Microlp,
+            time_limit_seconds: 60.0,
+            stage_tolerance: 1e-7,
+            shortfall_weight: None,
+        }
+    }
+}
+
+/// The result of an allocation: a plan, or the binding targets that cannot all hold.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Allocation {
+    /// A plan that holds every binding target (checked by the certificate).
+    Plan(Plan),
+    /// A minimal set of binding targets, caps and budgets that cannot all hold.
+    Conflict(Conflict),
+}
+
+/// Relative tolerance of the certificate: a row holds when its violation is at most this
+/// times its magnitude (interior-point values are not exact vertices).
+pub const CERTIFICATE_TOLERANCE: f64 = 1e-6;
+
+/// Plans the scenario's services for its need.
+///
+/// # Errors
+///
+/// [`Error::Solver`] when a backend fails (numerical fault, time limit) on every backend
+/// tried; [`Error::CertificateFailed`] if a solution breaks a row when re-evaluated (never
+/// expected; it guards against backend faults).
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let projection = yuzhong.project(yuzhong.horizon())?;
+/// let need = Need::from_projection(&yuzhong, &projection)?;
+/// match allocate(&yuzhong, &need, &AllocationOptions::default())? {
+///     Allocation::Plan(plan) => assert!(plan.total_cost > 0.0),
+///     Allocation::Conflict(c) => panic!("{}", c.message),
+/// }
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn allocate(
+    scenario: &Scenario,
+    need: &Need,
+    options: &AllocationOptions,
+) -> Result<Allocation> {
+    let built = build::build(scenario, need);
+    let model = &built.model;
+    let mixed = model.is_mixed_integer();
+    let backend = if mixed {
+        options.milp_backend
+    } else {
+        options.lp_backend
+    };
+    let limit = options.time_limit_seconds;
+
+    let (values, hold) = match options.shortfall_weight {
+        Some(weight) => {
+            let mut objective = model.cost.clone();
+            objective.extend(model.shortfall.iter().map(|&(v, c)| (v, c * weight)));
+            match solve(model, &objective, None, &[], Integers::Keep, backend, limit)? {
+                Outcome::Infeasible => return conflict(scenario, model, backend, limit),
+                Outcome::Optimal(s) => (s.values, None),
+            }
+        }
+        None => {
+            let first = match solve(
+                model,
+                &model.shortfall,
+                None,
+                &[],
+                Integers::Keep,
+                backend,
+                limit,
+            )? {
+                Outcome::Infeasible => return conflict(scenario, model, backend, limit),
+                Outcome::Optimal(s) => s,
+            };
+            let best = Model::evaluate(&model.shortfall, &first.values);
+            let hold = Row {
+                name: "hold_shortfall".into(),
+                role: RowRole::StageHold,
+                area: None,
+                year: None,
+                terms: model.shortfall.clone(),
+                sense: Sense::AtMost,
+                rhs: best + options.stage_tolerance * best.abs().max(1.0),
+                slack: Vec::new(),
+            };
+            match solve(
+                model,
+                &model.cost,
+                None,
+                std::slice::from_ref(&hold),
+                Integers::Keep,
+                backend,
+                limit,
+            )? {
+                // The first stage's solution satisfies the hold row: infeasible here is a fault.
+                Outcome::Infeasible => {
+                    return Err(Error::Solver {
+                        backend: backend.name(),
+                        detail:
+                            "the cost stage is infeasible although the shortfall stage was solved"
+                                .into(),
+                    });
+                }
+                Outcome::Optimal(s) => (s.values, Some(hold)),
+            }
+        }
+    };
+    // Duals (and clean LP values) from clarabel, with the integer decisions fixed.
+    let extra: Vec<Row> = hold.iter().cloned().collect();
+    let objective = match options.shortfall_weight {
+        Some(w) => {
+            let mut o = model.cost.clone();
+            o.extend(model.shortfall.iter().map(|&(v, c)| (v, c * w)));
+            o
+        }
+        None => model.cost.clone(),
+    };
+    let integers = if mixed {
+        Integers::FixedAt(&values)
+    } else {
+        Integers::Keep
+    };
+    let (values, duals, dual_backend) = if backend == Backend::Clarabel {
+        // Already a clarabel LP: solve once more only to get duals with the hold row.
+        match solve(
+            model,
+            &objective,
+            None,
+            &extra,
+            integers,
+            Backend::Clarabel,
+            limit,
+        )? {
+            Outcome::Optimal(Solved { values: v, duals }) => (v, duals, Some(Backend::Clarabel)),
+            Outcome::Infeasible => (values, None, None),
+        }
+    } else {
+        match solve(
+            model,
+            &objective,
+            None,
+            &extra,
+            integers,
+            Backend::Clarabel,
+            limit,
+        ) {
+            Ok(Outcome::Optimal(Solved { values: v, duals })) => {
+                (v, duals, Some(Backend::Clarabel))
+            }
+            _ => (values, None, None),
+        }
+    };
+    certify(model, &values, &extra)?;
+    Ok(Allocation::Plan(plan::make_plan(
+        scenario,
+        need,
+        &built,
+        &values,
+        duals.as_deref(),
+        backend,
+        dual_backend,
+    )))
+}
+
+/// The certificate: every row (and the hold row) re-evaluated from the values alone, and
+/// every integer variable whole.
+fn certify(model: &Model, values: &[f64], extra: &[Row]) -> Result<()> {
+    for row in model.rows.iter().chain(extra) {
+        let violation = row.violation(values);
+        let tolerance = CERTIFICATE_TOLERANCE * row.magnitude(values);
+        if violation > tolerance {
+            return Err(Error::CertificateFailed {
+                row: row.name.clone(),
+                by: violation,
+                tolerance,
+            });
+        }
+    }
+    for (v, var) in model.variables.iter().enumerate() {
+        let x = values[v];
+        let off_bounds = x < var.lower - CERTIFICATE_TOLERANCE * var.lower.abs().max(1.0)
+            || x > var.upper + CERTIFICATE_TOLERANCE * var.upper.abs().max(1.0);
+        let fractional = var.integer && (x - x.round()).abs() > 1e-6;
+        if off_bounds || fractional {
+            return Err(Error::CertificateFailed {
+                row: format!("bounds of {}", var.name),
+                by: x,
+                tolerance: CERTIFICATE_TOLERANCE,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn conflict(
+    scenario: &Scenario,
+    model: &Model,
+    backend: Backend,
+    limit: f64,
+) -> Result<Allocation> {
+    let names = |row: &Row| -> (Option<String>, Option<String>) {
+        let target = match row.role {
+            RowRole::Target { target } => scenario.targets.get(target).map(|t| t.id.clone()),
+            _ => None,
+        };
+        (
+            target,
+            row.area
+                .and_then(|i| scenario.areas.get(i))
+                .map(|a| a.id.clone()),
+        )
+    };
+    match conflict::find_conflict(model, backend, limit, &names)? {
+        Some(c) => Ok(Allocation::Conflict(c)),
+        None => Err(Error::Solver {
+            backend: backend.name(),
+            detail:
+                "reported the model infeasible, but no set of targets, caps or budgets conflicts"
+                    .into(),
+        }),
+    }
+}
+
+/// Builds the model of a scenario without solving it (for inspection and export).
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Need, Scenario, allocate::build_model};
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let need = Need::from_projection(&yuzhong, &yuzhong.project(2025)?)?;
+/// let model = build_model(&yuzhong, &need);
+/// assert!(model.row_index("nursing_share_2025").is_some());
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn build_model(scenario: &Scenario, need: &Need) -> Model {
+    build::build(scenario, need).model
+}

@@ -1,0 +1,370 @@
+//! A solved plan read back from the model's values: additions, conversions, capacity,
+//! need, served and coverage per service, variant, area and year; every target with what
+//! it required, what the plan achieves and its marginal cost; cost by year.
+
+use serde::Serialize;
+
+use crate::allocate::CERTIFICATE_TOLERANCE;
+use crate::allocate::build::{Built, Layout};
+use crate::allocate::model::Model;
+use crate::allocate::solve::Backend;
+use crate::need::Need;
+use crate::scenario::Scenario;
+use crate::scenario::target::{Comparison, TargetClass, TargetKind, TargetLevel};
+
+/// One line of the plan: a service variant in an area and year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanRow {
+    /// The year (capacity at its end).
+    pub year: i32,
+    /// Area id.
+    pub area: String,
+    /// Service id.
+    pub service: String,
+    /// Variant id.
+    pub variant: String,
+    /// Capacity added in the year (units).
+    pub added: f64,
+    /// Net capacity converted into this variant in the year (negative: converted away).
+    pub converted: f64,
+    /// Capacity of the variant at the end of the year.
+    pub capacity: f64,
+    /// Need of the service in the area (all variants).
+    pub need: f64,
+    /// Need of the area served (by its own or nearby capacity, all variants).
+    pub served: f64,
+    /// Served / need (1 where there is no need).
+    pub coverage: f64,
+}
+
+/// Whether a target holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetStatus {
+    /// It holds (within the certificate's tolerance).
+    Met,
+    /// It does not (only expected targets can be missed).
+    Missed,
+}
+
+/// A target and how the plan does against it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetResult {
+    /// Target id.
+    pub id: String,
+    /// Binding or expected.
+    pub class: TargetClass,
+    /// The year.
+    pub year: i32,
+    /// The comparison.
+    pub op: Comparison,
+    /// What it requires, in the target's units (beds; a share; places per 1,000; a
+    /// coverage ratio; a share of areas).
+    pub required: f64,
+    /// What the plan achieves, in the same units (for area-level targets: the worst area).
+    pub achieved: f64,
+    /// Met or missed.
+    pub status: TargetStatus,
+    /// How far it is missed (0 when met), in the target's units.
+    pub slack: f64,
+    /// Marginal cost of raising the target's value by one of its units, d cost / d value
+    /// (cost units; a share's unit is 1.0 = 100 percentage points); binding targets only.
+    pub dual: Option<f64>,
+}
+
+/// A plan: what to add, convert and hold where and when, and how it meets the targets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// The planned years.
+    pub years: Vec<i32>,
+    /// One row per year, area, service and variant.
+    pub rows: Vec<PlanRow>,
+    /// Every target of the scenario.
+    pub targets: Vec<TargetResult>,
+    /// Cost of each year's additions and conversions.
+    pub cost_by_year: Vec<(i32, f64)>,
+    /// Cost of the whole plan (the objective of the final stage).
+    pub total_cost: f64,
+    /// The first-stage objective: weighted relative shortfall of expected targets plus
+    /// unmet need (0 when every expected target and all need are met).
+    pub shortfall: f64,
+    /// The backend that found the plan.
+    pub backend: Backend,
+    /// The backend that gave the duals (clarabel on the LP, integer decisions fixed).
+    pub dual_backend: Option<Backend>,
+}
+
+/// Reported numbers are rounded to this many decimals (checks use the raw values).
+const REPORT_DECIMALS: i32 = 6;
+
+fn report(x: f64) -> f64 {
+    let scale = 10f64.powi(REPORT_DECIMALS);
+    let r = (x * scale).round() / scale;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Capacity of every (service, variant, area, year index) from the values.
+fn capacities(scenario: &Scenario, layout: &Layout, values: &[f64]) -> Vec<Vec<Vec<Vec<f64>>>> {
+    let t_count = layout.years.len();
+    let mut out = Vec::new();
+    for (f, service) in scenario.services.iter().enumerate() {
+        let mut per_variant = Vec::new();
+        for v in 0..service.variants.len() {
+            let mut per_area = Vec::new();
+            for i in 0..layout.areas {
+                let mut level = service.stock[v][i];
+                let mut per_year = Vec::with_capacity(t_count);
+                for t in 0..t_count {
+                    level += values[layout.add_var(f, v, i, t)]
+                        + net_conversion(scenario, layout, values, f, v, i, t);
+                    per_year.push(level);
+                }
+                per_area.push(per_year);
+            }
+            per_variant.push(per_area);
+        }
+        out.push(per_variant);
+    }
+    out
+}
+
+fn net_conversion(
+    scenario: &Scenario,
+    layout: &Layout,
+    values: &[f64],
+    f: usize,
+    v: usize,
+    i: usize,
+    t: usize,
+) -> f64 {
+    scenario
+        .conversions
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.service == f)
+        .map(|(c, conv)| {
+            let x = values[layout.conv_var(c, i, t)];
+            (if conv.to == v { x } else { 0.0 }) - (if conv.from == v { x } else { 0.0 })
+        })
+        .sum()
+}
+
+pub(crate) fn make_plan(
+    scenario: &Scenario,
+    need: &Need,
+    built: &Built,
+    values: &[f64],
+    duals: Option<&[f64]>,
+    backend: Backend,
+    dual_backend: Option<Backend>,
+) -> Plan {
+    let layout = &built.layout;
+    let model = &built.model;
+    let cap = capacities(scenario, layout, values);
+    let n = layout.areas;
+    let served = |f: usize, i: usize, t: usize| -> f64 {
+        layout.flows[f][t]
+            .iter()
+            .filter(|x| x.0 == i)
+            .map(|x| values[x.2])
+            .sum()
+    };
+    let mut rows = Vec::new();
+    for (t, &year) in layout.years.iter().enumerate() {
+        for i in 0..n {
+            for (f, service) in scenario.services.iter().enumerate() {
+                let need_here = need.need(f, i, year).unwrap_or(0.0);
+                let served_here = served(f, i, t);
+                for (v, variant) in service.variants.iter().enumerate() {
+                    rows.push(PlanRow {
+                        year,
+                        area: scenario.areas[i].id.clone(),
+                        service: service.id.clone(),
+                        variant: variant.clone(),
+                        added: report(values[layout.add_var(f, v, i, t)]),
+                        converted: report(net_conversion(scenario, layout, values, f, v, i, t)),
+                        capacity: report(cap[f][v][i][t]),
+                        need: report(need_here),
+                        served: report(served_here),
+                        coverage: report(if need_here > 0.0 {
+                            served_here / need_here
+                        } else {
+                            1.0
+                        }),
+                    });
+                }
+            }
+        }
+    }
+
+    let mut targets = Vec::new();
+    for (k, target) in scenario.targets.iter().enumerate() {
+        let Some(t) = layout.years.iter().position(|y| *y == target.year) else {
+            continue;
+        };
+        let f = target.service;
+        let service = &scenario.services[f];
+        let sum_cap = |variants: &[usize], members: &[usize]| -> f64 {
+            members
+                .iter()
+                .map(|&i| variants.iter().map(|&v| cap[f][v][i][t]).sum::<f64>())
+                .sum()
+        };
+        let all: Vec<usize> = (0..service.variants.len()).collect();
+        let groups: Vec<Vec<usize>> = match target.level {
+            TargetLevel::District => vec![(0..n).collect()],
+            TargetLevel::Area => (0..n).map(|i| vec![i]).collect(),
+        };
+        // (achieved, d rhs / d value) per group.
+        let measured: Vec<(f64, f64)> = groups
+            .iter()
+            .map(|members| match target.kind {
+                TargetKind::Total => (sum_cap(&target.variants, members), 1.0),
+                TargetKind::Share => {
+                    let whole = sum_cap(&all, members);
+                    let part = sum_cap(&target.variants, members);
+                    (if whole > 0.0 { part / whole } else { 0.0 }, whole)
+                }
+                TargetKind::PerCapita => {
+                    let persons: f64 = members
+                        .iter()
+                        .map(|&i| match target.band {
+                            Some(b) => need.band_persons(b, i, target.year).unwrap_or(0.0),
+                            None => need.residents(i, target.year).unwrap_or(0.0),
+                        })
+                        .sum();
+                    let places = sum_cap(&target.variants, members);
+                    (
+                        if persons > 0.0 {
+                            1000.0 * places / persons
+                        } else {
+                            f64::INFINITY
+                        },
+                        persons / 1000.0,
+                    )
+                }
+                TargetKind::Coverage => {
+                    let need_here: f64 = members
+                        .iter()
+                        .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
+                        .sum();
+                    let served_here: f64 = members.iter().map(|&i| served(f, i, t)).sum();
+                    (
+                        if need_here > 0.0 {
+                            served_here / need_here
+                        } else {
+                            1.0
+                        },
+                        need_here,
+                    )
+                }
+                TargetKind::AreaCount => {
+                    let counted = members
+                        .iter()
+                        .filter(|&&i| {
+                            sum_cap(&target.variants, &[i])
+                                >= target.min_per_area * (1.0 - CERTIFICATE_TOLERANCE) - 1e-9
+                        })
+                        .count();
+                    (counted as f64 / members.len().max(1) as f64, 0.0)
+                }
+            })
+            .collect();
+        let worst = |a: f64, b: f64| match target.op {
+            Comparison::AtMost => a.max(b),
+            _ => a.min(b),
+        };
+        let achieved = measured
+            .iter()
+            .map(|m| m.0)
+            .reduce(worst)
+            .unwrap_or(f64::NAN);
+        let required = target.value;
+        let tolerance = CERTIFICATE_TOLERANCE * required.abs().max(1.0);
+        let gap = match target.op {
+            Comparison::AtLeast => (required - achieved).max(0.0),
+            Comparison::AtMost => (achieved - required).max(0.0),
+            Comparison::Equal | Comparison::About => (achieved - required).abs(),
+        };
+        let status = if gap <= tolerance {
+            TargetStatus::Met
+        } else {
+            TargetStatus::Missed
+        };
+        let dual = match (target.class, target.kind, duals) {
+            (TargetClass::Binding, kind, Some(duals)) if kind != TargetKind::AreaCount => {
+                let mut sum = 0.0;
+                for (g, members) in groups.iter().enumerate() {
+                    let name = match target.level {
+                        TargetLevel::District => target.id.clone(),
+                        TargetLevel::Area => {
+                            format!("{}_{}", target.id, scenario.areas[members[0]].id)
+                        }
+                    };
+                    if let Some(r) = model.row_index(&name) {
+                        sum += duals[r] * measured[g].1;
+                    }
+                }
+                Some(report(sum))
+            }
+            _ => None,
+        };
+        let _ = k;
+        targets.push(TargetResult {
+            id: target.id.clone(),
+            class: target.class,
+            year: target.year,
+            op: target.op,
+            required,
+            achieved: report(achieved),
+            status,
+            slack: report(if status == TargetStatus::Met {
+                0.0
+            } else {
+                gap
+            }),
+            dual,
+        });
+    }
+
+    let cost_by_year = layout
+        .years
+        .iter()
+        .enumerate()
+        .map(|(t, &year)| {
+            let mut c = 0.0;
+            for (f, service) in scenario.services.iter().enumerate() {
+                for (v, unit) in service.add_cost.iter().enumerate() {
+                    for i in 0..n {
+                        c += unit * values[layout.add_var(f, v, i, t)];
+                    }
+                }
+            }
+            for (ci, conv) in scenario.conversions.iter().enumerate() {
+                for i in 0..n {
+                    c += conv.cost * values[layout.conv_var(ci, i, t)];
+                }
+            }
+            (year, report(c))
+        })
+        .collect();
+    // Shortfall with its constant: Σ unmet need / total need + Σ weighted slack.
+    let mut constant = 0.0;
+    for (f, _) in scenario.services.iter().enumerate() {
+        for &year in &layout.years {
+            if need.district_need(f, year).unwrap_or(0.0) > 0.0 {
+                constant += 1.0;
+            }
+        }
+    }
+    Plan {
+        years: layout.years.clone(),
+        rows,
+        targets,
+        cost_by_year,
+        total_cost: report(Model::evaluate(&model.cost, values)),
+        shortfall: report(constant + Model::evaluate(&model.shortfall, values)),
+        backend,
+        dual_backend,
+    }
+}
