@@ -1156,7 +1156,7 @@ fn read_access(
                 to: areas[cell % n].id.clone(),
             });
         }
-        return Ok(Access::from_matrix(n, minutes));
+        return Access::from_matrix(n, minutes);
     }
     let speed = section.walking_speed_kmh.unwrap_or(4.0);
     let detour = section.detour_factor.unwrap_or(1.4);

@@ -95,8 +95,29 @@ pub struct Access {
 
 impl Access {
     /// Travel minutes from a full matrix (row-major, `areas × areas`).
-    pub(crate) fn from_matrix(areas: usize, minutes: Vec<f64>) -> Self {
-        Self { areas, minutes }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) when the matrix is not
+    /// `areas × areas`; [`Error::InvalidRate`](crate::Error::InvalidRate) for a negative or
+    /// non-finite time (its `age` is the flat index).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let access = popalloc::Access::from_matrix(2, vec![0.0, 7.5, 8.0, 0.0]).unwrap();
+    /// assert_eq!(access.minutes(1, 0), 8.0);
+    /// ```
+    pub fn from_matrix(areas: usize, minutes: Vec<f64>) -> crate::Result<Self> {
+        if minutes.len() != areas * areas {
+            return Err(crate::Error::LengthMismatch {
+                what: "travel-minute matrix (areas x areas)",
+                expected: areas * areas,
+                found: minutes.len(),
+            });
+        }
+        crate::error::check_non_negative("travel minutes", &minutes)?;
+        Ok(Self { areas, minutes })
     }
 
     /// Walking minutes between centroids: great-circle distance × detour factor / speed.
@@ -105,7 +126,15 @@ impl Access {
     ///
     /// d = 2 R asin(√(sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2))), R = 6,371 km;
     /// minutes = 60 · d · detour / speed.
-    pub(crate) fn from_centroids(centroids: &[(f64, f64)], speed_kmh: f64, detour: f64) -> Self {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// // Two points 0.01° of latitude apart (1.11 km), walked at 4 km/h with no detour.
+    /// let access = popalloc::Access::from_centroids(&[(29.55, 106.55), (29.56, 106.55)], 4.0, 1.0);
+    /// assert!((access.minutes(0, 1) - 16.68).abs() < 0.01);
+    /// ```
+    pub fn from_centroids(centroids: &[(f64, f64)], speed_kmh: f64, detour: f64) -> Self {
         let n = centroids.len();
         let mut minutes = vec![0.0; n * n];
         for (i, &(lat1, lon1)) in centroids.iter().enumerate() {
