@@ -272,6 +272,56 @@ pub(crate) fn build(scenario: &Scenario, need: &Need) -> Built {
         }
     }
 
+    // Street caps on one variant's additions, and on conversions, over the plan.
+    for (f, service) in scenario.services.iter().enumerate() {
+        for (v, caps) in service.variant_caps.iter().enumerate() {
+            for (i, cap) in caps.iter().enumerate() {
+                let Some(cap) = *cap else { continue };
+                model.row(Row {
+                    name: format!("cap_{}_{}_{}", service.id, service.variants[v], area_id(i)),
+                    role: RowRole::Cap {
+                        service: f,
+                        variant: Some(v),
+                    },
+                    area: Some(i),
+                    year: None,
+                    terms: (0..t_count)
+                        .map(|t| (layout.add_var(f, v, i, t), 1.0))
+                        .collect(),
+                    sense: Sense::AtMost,
+                    rhs: cap,
+                    slack: Vec::new(),
+                });
+            }
+        }
+    }
+    for (c, conversion) in scenario.conversions.iter().enumerate() {
+        let Some(cap) = conversion.max_per_area else {
+            continue;
+        };
+        let s = &scenario.services[conversion.service];
+        for i in 0..n {
+            model.row(Row {
+                name: format!(
+                    "cap_convert_{}_{}_to_{}_{}",
+                    s.id,
+                    s.variants[conversion.from],
+                    s.variants[conversion.to],
+                    area_id(i)
+                ),
+                role: RowRole::ConversionCap { conversion: c },
+                area: Some(i),
+                year: None,
+                terms: (0..t_count)
+                    .map(|t| (layout.conv_var(c, i, t), 1.0))
+                    .collect(),
+                sense: Sense::AtMost,
+                rhs: cap,
+                slack: Vec::new(),
+            });
+        }
+    }
+
     // Cost of each year: additions and conversions.
     let mut cost_by_year: Vec<Vec<(usize, f64)>> = vec![Vec::new(); t_count];
     for (f, service) in scenario.services.iter().enumerate() {

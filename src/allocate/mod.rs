@@ -114,28 +114,8 @@ pub fn allocate(
             }
         }
         None => {
-            let first = match solve(
-                model,
-                &model.shortfall,
-                None,
-                &[],
-                Integers::Keep,
-                backend,
-                limit,
-            )? {
-                Outcome::Infeasible => return conflict(scenario, model, backend, limit),
-                Outcome::Optimal(s) => s,
-            };
-            let best = Model::evaluate(&model.shortfall, &first.values);
-            let hold = Row {
-                name: "hold_shortfall".into(),
-                role: RowRole::StageHold,
-                area: None,
-                year: None,
-                terms: model.shortfall.clone(),
-                sense: Sense::AtMost,
-                rhs: best + options.stage_tolerance * best.abs().max(1.0),
-                slack: Vec::new(),
+            let Some(hold) = first_stage(model, backend, options)? else {
+                return conflict(scenario, model, backend, limit);
             };
             match solve(
                 model,
@@ -214,6 +194,80 @@ pub fn allocate(
         backend,
         dual_backend,
     )))
+}
+
+/// Solves the first stage (weighted shortfall) and returns the row that holds it in the
+/// second, or `None` when the hard rows cannot all hold.
+fn first_stage(
+    model: &Model,
+    backend: Backend,
+    options: &AllocationOptions,
+) -> Result<Option<Row>> {
+    let first = match solve(
+        model,
+        &model.shortfall,
+        None,
+        &[],
+        Integers::Keep,
+        backend,
+        options.time_limit_seconds,
+    )? {
+        Outcome::Infeasible => return Ok(None),
+        Outcome::Optimal(s) => s,
+    };
+    let best = Model::evaluate(&model.shortfall, &first.values);
+    Ok(Some(Row {
+        name: "hold_shortfall".into(),
+        role: RowRole::StageHold,
+        area: None,
+        year: None,
+        terms: model.shortfall.clone(),
+        sense: Sense::AtMost,
+        rhs: best + options.stage_tolerance * best.abs().max(1.0),
+        slack: Vec::new(),
+    }))
+}
+
+/// The model in CPLEX LP format as the final stage: cost minimised with the first stage
+/// (shortfall) held, so that another solver reading the file finds an optimum equal to the
+/// plan's total cost. When the binding targets conflict, the model is written without the
+/// hold row (and any solver will find it infeasible).
+///
+/// # Errors
+///
+/// As [`allocate`] for the first-stage solve.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{AllocationOptions, Need, Scenario, allocate::export_lp};
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let need = Need::from_projection(&yuzhong, &yuzhong.project(2025)?)?;
+/// let text = export_lp(&yuzhong, &need, &AllocationOptions::default())?;
+/// assert!(text.contains("nursing_share_2025:"));
+/// assert!(text.contains("hold_shortfall:"));
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn export_lp(scenario: &Scenario, need: &Need, options: &AllocationOptions) -> Result<String> {
+    let model = build::build(scenario, need).model;
+    let backend = if model.is_mixed_integer() {
+        options.milp_backend
+    } else {
+        options.lp_backend
+    };
+    let hold = first_stage(&model, backend, options)?;
+    let comment = format!(
+        "{}\nfinal stage: cost minimised with the shortfall stage held ({})\nrows are named after targets, caps and budgets",
+        scenario.file.name,
+        if hold.is_some() {
+            "row hold_shortfall"
+        } else {
+            "binding targets conflict: no hold row"
+        }
+    );
+    let extra: Vec<Row> = hold.into_iter().collect();
+    Ok(lp_format::write_lp(&model, &model.cost, &extra, &comment))
 }
 
 /// The certificate: every row (and the hold row) re-evaluated from the values alone, and

@@ -866,6 +866,7 @@ fn read_services(
             stock: vec![vec![0.0; areas.len()]; entry.variants.len()],
             add_cost: vec![f64::NAN; entry.variants.len()],
             caps: vec![None; areas.len()],
+            variant_caps: vec![vec![None; areas.len()]; entry.variants.len()],
         });
     }
     if let Some(stock) = &file.stock {
@@ -1025,22 +1026,39 @@ fn read_caps(source: &Source, name: &str, areas: &[Area], services: &mut [Servic
         source,
         name,
         &["area", "service", "max_added"],
-        "area,service,max_added",
+        "area,service,[variant,]max_added",
     )?;
+    let has_variant = rows.header.iter().any(|h| h == "variant");
     let mut problems = Problems(Vec::new());
     for (n, row) in &rows.rows {
         let result = (|| -> Result<()> {
-            let (area, service, _) = lookup(&rows, *n, row, Some(areas), services, None)?;
+            let variant_column =
+                (has_variant && rows.get(row, "variant").is_some()).then_some("variant");
+            let (area, service, variant) =
+                lookup(&rows, *n, row, Some(areas), services, variant_column)?;
             let Some(area) = area else { return Ok(()) };
-            if services[service].caps[area].is_some() {
+            let cap = rows.non_negative(*n, row, "max_added")?;
+            let s = &mut services[service];
+            let slot = match variant {
+                Some(v) => &mut s.variant_caps[v][area],
+                None => &mut s.caps[area],
+            };
+            if slot.is_some() {
                 return Err(Error::DuplicateName {
                     path: rows.path.clone(),
                     field: format!("row {n}"),
                     what: "cap row",
-                    name: format!("{}/{}", areas[area].id, services[service].id),
+                    name: format!(
+                        "{}/{}{}",
+                        areas[area].id,
+                        s.id,
+                        variant
+                            .map(|v| format!("/{}", s.variants[v]))
+                            .unwrap_or_default()
+                    ),
                 });
             }
-            services[service].caps[area] = rows.non_negative(*n, row, "max_added")?;
+            *slot = cap;
             Ok(())
         })();
         problems.take(result);
@@ -1060,7 +1078,7 @@ fn read_conversions(
         source,
         name,
         &["service", "from", "to", "cost"],
-        "service,from,to,cost",
+        "service,from,to,cost[,max_per_area]",
     )?;
     let mut problems = Problems(Vec::new());
     let mut out: Vec<Conversion> = Vec::new();
@@ -1093,11 +1111,13 @@ fn read_conversions(
                 });
             }
             let cost = rows.non_negative(*n, row, "cost")?.unwrap_or(0.0);
+            let max_per_area = rows.non_negative(*n, row, "max_per_area")?;
             Ok(Conversion {
                 service,
                 from,
                 to,
                 cost,
+                max_per_area,
             })
         })();
         if let Some(c) = problems.take(result) {

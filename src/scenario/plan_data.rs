@@ -47,8 +47,11 @@ pub struct Service {
     pub stock: Vec<Vec<f64>>,
     /// Cost per unit added, by variant (cost unit).
     pub add_cost: Vec<f64>,
-    /// The most each area may add over the plan (units), `None` for no cap.
+    /// The most each area may add over the plan, all variants together (units), `None`
+    /// for no cap.
     pub caps: Vec<Option<f64>>,
+    /// The most each area may add of one variant over the plan, `[variant][area]`.
+    pub variant_caps: Vec<Vec<Option<f64>>>,
 }
 
 impl Service {
@@ -75,6 +78,8 @@ pub struct Conversion {
     pub to: usize,
     /// Cost per unit converted.
     pub cost: f64,
+    /// The most each area may convert over the plan (units), `None` for no cap.
+    pub max_per_area: Option<f64>,
 }
 
 /// Budgets, in the cost unit.
