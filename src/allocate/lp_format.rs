@@ -60,7 +60,7 @@ pub fn write_lp(model: &Model, objective: &[(usize, f64)], extra: &[Row], commen
     }
     out.push_str("Bounds\n");
     for (v, var) in model.variables.iter().enumerate() {
-        if var.integer && var.lower == 0.0 && var.upper == 1.0 {
+        if is_binary(var) {
             continue;
         }
         let upper = if var.upper.is_finite() {
@@ -74,7 +74,7 @@ pub fn write_lp(model: &Model, objective: &[(usize, f64)], extra: &[Row], commen
         .variables
         .iter()
         .enumerate()
-        .filter(|(_, v)| v.integer && v.lower == 0.0 && v.upper == 1.0)
+        .filter(|(_, v)| is_binary(v))
         .map(|(i, _)| var_names[i].as_str())
         .collect();
     if !binaries.is_empty() {
@@ -87,7 +87,7 @@ pub fn write_lp(model: &Model, objective: &[(usize, f64)], extra: &[Row], commen
         .variables
         .iter()
         .enumerate()
-        .filter(|(_, v)| v.integer && !(v.lower == 0.0 && v.upper == 1.0))
+        .filter(|(_, v)| v.integer && !is_binary(v))
         .map(|(i, _)| var_names[i].as_str())
         .collect();
     if !generals.is_empty() {
@@ -98,6 +98,12 @@ pub fn write_lp(model: &Model, objective: &[(usize, f64)], extra: &[Row], commen
     }
     out.push_str("End\n");
     out
+}
+
+/// An integer variable with bounds exactly 0 and 1 (compared as bits: bounds are set,
+/// never computed).
+fn is_binary(v: &crate::allocate::model::Variable) -> bool {
+    v.integer && v.lower.to_bits() == 0f64.to_bits() && v.upper.to_bits() == 1f64.to_bits()
 }
 
 /// Terms as ` + 1.5 x - 2 y`, wrapped every eight terms.

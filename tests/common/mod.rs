@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod lp;
+
 use std::path::PathBuf;
 
 /// The folder `../shared/data/<name>` beside the repository, or `None` (with the reason
