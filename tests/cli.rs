@@ -95,3 +95,98 @@ fn help_shows_an_example_for_each_command() {
         assert!(text.contains("Example: popalloc"), "{command}: {text}");
     }
 }
+
+#[test]
+fn allocate_prints_every_target_and_sweep_and_export_work() {
+    let out = popalloc().arg("allocate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in [
+        "nursing_share_2025",
+        "government_share_2025",
+        "primary_retention_2025",
+        "inclusive_childcare_streets_2025",
+    ] {
+        assert!(text.contains(id), "{id} missing from {text}");
+    }
+    let out = popalloc()
+        .args([
+            "sweep",
+            "--target",
+            "nursing_share_2025",
+            "--from",
+            "0.6",
+            "--to",
+            "0.7",
+            "--steps",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .matches("planned")
+            .count(),
+        2
+    );
+    let file = temp("model.lp");
+    let out = popalloc()
+        .arg("export-lp")
+        .arg("--out")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lp = std::fs::read_to_string(&file).unwrap();
+    assert!(lp.starts_with("\\ ") && lp.contains("Subject To") && lp.trim_end().ends_with("End"));
+    std::fs::remove_file(&file).unwrap();
+}
+
+#[test]
+fn conflicting_binding_targets_exit_2_and_are_named() {
+    let dir = temp("conflict");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    // No more than 10 beds may be added per street, yet 300 beds are binding.
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    std::fs::write(
+        dir.join("scenario.toml"),
+        toml.replace(
+            "kind = \"total\"\nclass = \"expected\"",
+            "kind = \"total\"\nclass = \"binding\"",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("caps.csv"),
+        "area,service,max_added\nnorth,elder_beds,10\ncentre,elder_beds,10\nsouth,elder_beds,10\n",
+    )
+    .unwrap();
+    let out = popalloc().arg("allocate").arg(&dir).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("beds_2023") && stderr.contains("cap_elder_beds_north"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

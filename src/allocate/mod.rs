@@ -13,6 +13,7 @@ pub mod lp_format;
 pub mod model;
 mod plan;
 pub mod solve;
+pub mod sweep;
 
 pub use conflict::{Conflict, ConflictMember};
 pub use plan::{Plan, PlanRow, TargetResult, TargetStatus};

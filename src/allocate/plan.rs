@@ -68,7 +68,8 @@ pub struct TargetResult {
     /// How far it is missed (0 when met), in the target's units.
     pub slack: f64,
     /// Marginal cost of raising the target's value by one of its units, d cost / d value
-    /// (cost units; a share's unit is 1.0 = 100 percentage points); binding targets only.
+    /// (cost units; a share's unit is 1.0 = 100 percentage points); binding targets only,
+    /// and not for a coverage of 100 % (it cannot be raised) or an area count (integer).
     pub dual: Option<f64>,
 }
 
@@ -93,6 +94,10 @@ pub struct Plan {
     /// The backend that gave the duals (clarabel on the LP, integer decisions fixed).
     pub dual_backend: Option<Backend>,
 }
+
+/// Relative tolerance under which a target counts as met in the report (expected targets
+/// are minimised, not forced, so a shortfall below this is solver noise).
+pub const STATUS_TOLERANCE: f64 = 1e-5;
 
 /// Reported numbers are rounded to this many decimals (checks use the raw values).
 const REPORT_DECIMALS: i32 = 6;
@@ -280,7 +285,7 @@ pub(crate) fn make_plan(
             .reduce(worst)
             .unwrap_or(f64::NAN);
         let required = target.value;
-        let tolerance = CERTIFICATE_TOLERANCE * required.abs().max(1.0);
+        let tolerance = STATUS_TOLERANCE * required.abs().max(1.0);
         let gap = match target.op {
             Comparison::AtLeast => (required - achieved).max(0.0),
             Comparison::AtMost => (achieved - required).max(0.0),
@@ -291,8 +296,13 @@ pub(crate) fn make_plan(
         } else {
             TargetStatus::Missed
         };
+        // A coverage of 100 % cannot be tightened (served need never exceeds need), so its
+        // dual says nothing; area counts are integer decisions.
+        let full_coverage = target.kind == TargetKind::Coverage && target.value >= 1.0;
         let dual = match (target.class, target.kind, duals) {
-            (TargetClass::Binding, kind, Some(duals)) if kind != TargetKind::AreaCount => {
+            (TargetClass::Binding, kind, Some(duals))
+                if kind != TargetKind::AreaCount && !full_coverage =>
+            {
                 let mut sum = 0.0;
                 for (g, members) in groups.iter().enumerate() {
                     let name = match target.level {

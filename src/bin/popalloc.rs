@@ -4,7 +4,26 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use popalloc::{Comparison, Error, ExpectationKind, Scenario};
+use popalloc::{
+    Allocation, AllocationOptions, Comparison, Error, ExpectationKind, Need, Scenario, allocate,
+};
+
+/// Writes a line to standard output; a closed pipe (`popalloc run | head`) ends the
+/// output quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Writes to standard output, ignoring a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 /// Project a district's population by age, sex and street, and plan its services.
 #[derive(Debug, Parser)]
@@ -23,6 +42,50 @@ enum Command {
     Run {
         /// The scenario directory (scenario.toml and its CSV files).
         dir: Option<PathBuf>,
+    },
+    /// Project a scenario's population to its horizon and print the bands by year.
+    ///
+    /// Example: popalloc project
+    Project {
+        /// The scenario directory (the embedded Yuzhong plan when omitted).
+        dir: Option<PathBuf>,
+    },
+    /// Plan a scenario's services: the least-cost plan holding every binding target.
+    /// Exit code 2 (and the conflicting targets printed) when they cannot all hold.
+    ///
+    /// Example: popalloc allocate my-scenario/
+    Allocate {
+        /// The scenario directory (the embedded Yuzhong plan when omitted).
+        dir: Option<PathBuf>,
+    },
+    /// Solve across a range of one target's value and print cost and status per point.
+    ///
+    /// Example: popalloc sweep --target nursing_share_2025 --from 0.5 --to 0.8 --steps 7
+    Sweep {
+        /// The scenario directory (the embedded Yuzhong plan when omitted).
+        dir: Option<PathBuf>,
+        /// The target to move.
+        #[arg(long)]
+        target: String,
+        /// First value.
+        #[arg(long)]
+        from: f64,
+        /// Last value.
+        #[arg(long)]
+        to: f64,
+        /// Number of values, ends included.
+        #[arg(long, default_value_t = 5)]
+        steps: usize,
+    },
+    /// Write the model (final stage: cost with the shortfall stage held) in CPLEX LP format.
+    ///
+    /// Example: popalloc export-lp --out yuzhong.lp
+    ExportLp {
+        /// The scenario directory (the embedded Yuzhong plan when omitted).
+        dir: Option<PathBuf>,
+        /// The file to write (standard output when omitted).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check a scenario and report every problem found, each with file, field or row, and
     /// value. Writes nothing.
@@ -44,8 +107,22 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Run { dir: None }) {
-        Command::Run { dir } => load(dir.as_ref()).and_then(|s| run(&s)),
-        Command::Validate { dir } => load(Some(&dir)).map(|s| {
+        Command::Run { dir } => load(dir.as_ref()).and_then(|s| {
+            project(&s)?;
+            outln!();
+            plan(&s)
+        }),
+        Command::Project { dir } => load(dir.as_ref()).and_then(|s| project(&s)),
+        Command::Allocate { dir } => load(dir.as_ref()).and_then(|s| plan(&s)),
+        Command::Sweep {
+            dir,
+            target,
+            from,
+            to,
+            steps,
+        } => load(dir.as_ref()).and_then(|s| sweep(&s, &target, from, to, steps)),
+        Command::ExportLp { dir, out } => load(dir.as_ref()).and_then(|s| export(&s, out.as_ref())),
+        Command::Validate { dir } => load(Some(&dir)).map_err(Failure::from).map(|s| {
             eprintln!(
                 "{}: valid ({} areas, {} services, {} targets)",
                 dir.display(),
@@ -54,16 +131,46 @@ fn main() -> ExitCode {
                 s.targets.len()
             );
         }),
-        Command::Init { dir } => Scenario::write_default(&dir).map(|()| {
-            eprintln!(
-                "wrote the Yuzhong scenario to {}; edit it, then: popalloc validate {0}",
-                dir.display()
-            );
-        }),
+        Command::Init { dir } => Scenario::write_default(&dir)
+            .map_err(Failure::from)
+            .map(|()| {
+                eprintln!(
+                    "wrote the Yuzhong scenario to {}; edit it, then: popalloc validate {0}",
+                    dir.display()
+                );
+            }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::InvalidScenario { path, problems }) => {
+        Err(Failure::Conflict(conflict)) => {
+            eprintln!(
+                "popalloc: the binding targets cannot all hold: {}",
+                conflict.message
+            );
+            for m in &conflict.members {
+                eprintln!("  - {} (would need {:.3} of slack)", m.name, m.needed_slack);
+            }
+            ExitCode::from(2)
+        }
+        Err(Failure::Input(err)) => report_error(err),
+    }
+}
+
+/// Why a command failed: bad input (exit 1) or conflicting targets (exit 2).
+enum Failure {
+    Input(Error),
+    Conflict(popalloc::Conflict),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Input(e)
+    }
+}
+
+fn report_error(err: Error) -> ExitCode {
+    match err {
+        Error::InvalidScenario { path, problems } => {
             eprintln!(
                 "popalloc: {}: {} problem(s):",
                 path.display(),
@@ -74,36 +181,172 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
-        Err(err) => {
+        err => {
             eprintln!("popalloc: {err}");
             ExitCode::from(1)
         }
     }
 }
 
-fn load(dir: Option<&PathBuf>) -> popalloc::Result<Scenario> {
-    match dir {
-        Some(dir) => Scenario::load(dir),
-        None => Scenario::yuzhong(),
-    }
+fn load(dir: Option<&PathBuf>) -> Result<Scenario, Failure> {
+    Ok(match dir {
+        Some(dir) => Scenario::load(dir)?,
+        None => Scenario::yuzhong()?,
+    })
 }
 
-fn run(scenario: &Scenario) -> popalloc::Result<()> {
+fn need(scenario: &Scenario) -> popalloc::Result<Need> {
+    Need::from_projection(scenario, &scenario.project(scenario.horizon())?)
+}
+
+fn plan(scenario: &Scenario) -> Result<(), Failure> {
+    let need = need(scenario)?;
+    let plan = match allocate(scenario, &need, &AllocationOptions::default())? {
+        Allocation::Plan(plan) => plan,
+        Allocation::Conflict(c) => return Err(Failure::Conflict(c)),
+    };
+    outln!(
+        "Plan {}–{} (costs are relative figures; backend {})",
+        plan.years[0],
+        plan.years[plan.years.len() - 1],
+        plan.backend.name()
+    );
+    outln!(
+        "{:<36} {:<9} {:>4} {:>2} {:>12} {:>12} {:>7} {:>14}",
+        "target",
+        "class",
+        "year",
+        "",
+        "required",
+        "achieved",
+        "status",
+        "marginal cost"
+    );
+    for t in &plan.targets {
+        let class = match t.class {
+            popalloc::TargetClass::Binding => "binding",
+            popalloc::TargetClass::Expected => "expected",
+        };
+        let status = match t.status {
+            popalloc::TargetStatus::Met => "met",
+            popalloc::TargetStatus::Missed => "missed",
+        };
+        let dual = t.dual.map_or(String::new(), |d| format!("{d:.1}"));
+        outln!(
+            "{:<36} {class:<9} {:>4} {:>2} {:>12.4} {:>12.4} {status:>7} {dual:>14}",
+            t.id,
+            t.year,
+            t.op.symbol(),
+            t.required,
+            t.achieved
+        );
+    }
+    outln!();
+    outln!("Additions by service and year:");
+    for service in &scenario.services {
+        let by_year: Vec<String> = plan
+            .years
+            .iter()
+            .map(|y| {
+                let added: f64 = plan
+                    .rows
+                    .iter()
+                    .filter(|r| r.year == *y && r.service == service.id)
+                    .map(|r| r.added)
+                    .sum();
+                format!("{y}: {added:>7.0}")
+            })
+            .collect();
+        outln!("  {:<14} {}", service.id, by_year.join("  "));
+    }
+    outln!();
+    let costs: Vec<String> = plan
+        .cost_by_year
+        .iter()
+        .map(|(y, c)| format!("{y}: {c:.0}"))
+        .collect();
+    outln!(
+        "Cost by year: {}; total {:.0}",
+        costs.join(", "),
+        plan.total_cost
+    );
+    Ok(())
+}
+
+fn sweep(
+    scenario: &Scenario,
+    target: &str,
+    from: f64,
+    to: f64,
+    steps: usize,
+) -> Result<(), Failure> {
+    let need = need(scenario)?;
+    let points = popalloc::allocate::sweep::sweep(
+        scenario,
+        &need,
+        target,
+        from,
+        to,
+        steps,
+        &AllocationOptions::default(),
+    )?;
+    outln!("{:>12} {:>10} {:>14}", target, "status", "total cost");
+    for p in points {
+        let status = match p.status {
+            popalloc::allocate::sweep::SweepStatus::Planned => "planned",
+            popalloc::allocate::sweep::SweepStatus::Conflict => "conflict",
+        };
+        let cost = p.total_cost.map_or("—".to_string(), |c| format!("{c:.1}"));
+        outln!("{:>12.4} {status:>10} {cost:>14}", p.value);
+    }
+    Ok(())
+}
+
+fn export(scenario: &Scenario, out: Option<&PathBuf>) -> Result<(), Failure> {
+    let need = need(scenario)?;
+    let text = popalloc::allocate::export_lp(scenario, &need, &AllocationOptions::default())?;
+    match out {
+        Some(path) => {
+            let tmp = path.with_extension("lp.tmp");
+            std::fs::write(&tmp, &text).map_err(|e| Error::Io {
+                path: tmp.clone(),
+                source: e,
+            })?;
+            std::fs::rename(&tmp, path).map_err(|e| Error::Io {
+                path: path.clone(),
+                source: e,
+            })?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => out!("{text}"),
+    }
+    Ok(())
+}
+
+fn project(scenario: &Scenario) -> Result<(), Failure> {
     let projection = scenario.project(scenario.horizon())?;
     let band = |name: &str| scenario.band_index(name).map(|i| &scenario.bands[i]);
-    println!("{}", scenario.file.name);
+    outln!("{}", scenario.file.name);
     if let Some(zh) = &scenario.file.name_zh {
-        println!("{zh}");
+        outln!("{zh}");
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{:>6} {:>10} {:>8} {:>9} {:>8} {:>9} {:>8} {:>8} {:>8}",
-        "year", "residents", "60+ %", "60+", "0-2", "3-5", "6-11", "12-14", "15-17"
+        "year",
+        "residents",
+        "60+ %",
+        "60+",
+        "0-2",
+        "3-5",
+        "6-11",
+        "12-14",
+        "15-17"
     );
     for (year, pop) in &projection.states {
         let district = pop.aggregate("district");
         let count = |name: &str| band(name).map_or(f64::NAN, |b| district.band_total(0, b));
-        println!(
+        outln!(
             "{year:>6} {:>10.0} {:>8.2} {:>9.0} {:>8.0} {:>9.0} {:>8.0} {:>8.0} {:>8.0}",
             district.total(),
             100.0 * count("elderly") / district.total(),
@@ -115,8 +358,8 @@ fn run(scenario: &Scenario) -> popalloc::Result<()> {
             count("senior"),
         );
     }
-    println!();
-    println!("What the plan expects (reported, not imposed):");
+    outln!();
+    outln!("What the plan expects (reported, not imposed):");
     for e in &scenario.expectations {
         let Some(pop) = projection.at(e.year) else {
             continue;
@@ -134,7 +377,7 @@ fn run(scenario: &Scenario) -> popalloc::Result<()> {
             (ExpectationKind::Share, op) => compare(persons / district.total(), op, e.value),
             (ExpectationKind::Count, op) => compare(persons, op, e.value),
         };
-        println!(
+        outln!(
             "  {:<18} {} {} {expected:>9}; projected {projected:>9}  {}",
             e.id,
             e.year,
@@ -142,13 +385,13 @@ fn run(scenario: &Scenario) -> popalloc::Result<()> {
             if holds { "as expected" } else { "differs" }
         );
     }
-    println!();
+    outln!();
     let (horizon, last) = projection
         .horizon()
         .map(|(y, p)| (*y, p))
         .unwrap_or((scenario.base_year(), &scenario.base));
-    println!("By street, {} → {horizon}:", scenario.base_year());
-    println!(
+    outln!("By street, {} → {horizon}:", scenario.base_year());
+    outln!(
         "{:<23} {:>10} {:>10} {:>8} {:>8}",
         "street",
         scenario.base_year(),
@@ -162,7 +405,7 @@ fn run(scenario: &Scenario) -> popalloc::Result<()> {
         // Chinese characters take two columns in a terminal: pad by display width.
         let label = format!("{} {}", area.name_en, area.name_zh);
         let width = area.name_en.chars().count() + 1 + 2 * area.name_zh.chars().count();
-        println!(
+        outln!(
             "{label}{} {:>10.0} {:>10.0} {:>8.2} {:>8.0}",
             " ".repeat(23usize.saturating_sub(width)),
             scenario.base.area_total(i),

@@ -190,6 +190,7 @@ impl Migrants {
 /// assert!((rc.rate(0.0) - (0.02 + 0.06 * (2.0f64 - (8.0f64).exp()).exp() + 0.003)).abs() < 1e-12);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RogersCastro {
     /// Level of the childhood component, a₁.
     pub a1: f64,

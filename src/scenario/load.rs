@@ -1413,6 +1413,15 @@ fn read_expectations(file: &ScenarioFile, toml: &Path, bands: &[Band]) -> Result
     let mut out = Vec::new();
     for (i, e) in file.expectations.iter().enumerate() {
         let field = |name: &str| format!("expectations[{i}].{name}");
+        if file.expectations[..i].iter().any(|x| x.id == e.id) {
+            problems.push(Error::DuplicateName {
+                path: toml.to_path_buf(),
+                field: field("id"),
+                what: "expectation",
+                name: e.id.clone(),
+            });
+            continue;
+        }
         let Some(band) = bands.iter().position(|b| b.name() == e.band) else {
             problems.push(Error::UnknownName {
                 path: toml.to_path_buf(),

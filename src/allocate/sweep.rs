@@ -1,0 +1,95 @@
+//! A sweep: the plan's cost as one target's value moves across a range.
+
+use crate::allocate::{Allocation, AllocationOptions, allocate};
+use crate::error::{Error, Result};
+use crate::need::Need;
+use crate::scenario::Scenario;
+
+/// What one point of a sweep found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SweepStatus {
+    /// A plan holding every binding target.
+    Planned,
+    /// The binding targets conflict at this value.
+    Conflict,
+}
+
+/// One point of a sweep.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SweepPoint {
+    /// The target's value at this point.
+    pub value: f64,
+    /// Planned or conflict.
+    pub status: SweepStatus,
+    /// The plan's total cost (`None` on conflict).
+    pub total_cost: Option<f64>,
+    /// The plan's first-stage shortfall (`None` on conflict).
+    pub shortfall: Option<f64>,
+}
+
+/// Solves the scenario at `steps` evenly spaced values of one target, from `from` to `to`
+/// (both included), e.g. the nursing share from 0.5 to 0.8.
+///
+/// # Errors
+///
+/// [`Error::UnknownName`] for an unknown target id; [`Error::InvalidParameter`] for fewer
+/// than 2 steps or a non-finite bound; the errors of [`allocate`].
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{AllocationOptions, Need, Scenario, allocate::sweep::sweep};
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let need = Need::from_projection(&yuzhong, &yuzhong.project(2025)?)?;
+/// let points = sweep(&yuzhong, &need, "nursing_share_2025", 0.6, 0.7, 2, &AllocationOptions::default())?;
+/// assert_eq!(points.len(), 2);
+/// assert!(points[1].total_cost >= points[0].total_cost);
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn sweep(
+    scenario: &Scenario,
+    need: &Need,
+    target: &str,
+    from: f64,
+    to: f64,
+    steps: usize,
+    options: &AllocationOptions,
+) -> Result<Vec<SweepPoint>> {
+    let index = scenario
+        .targets
+        .iter()
+        .position(|t| t.id == target)
+        .ok_or_else(|| Error::UnknownName {
+            path: "<sweep>".into(),
+            field: "target".into(),
+            what: "target",
+            name: target.to_string(),
+        })?;
+    crate::error::check_parameter("sweep steps", steps as f64, steps >= 2, ">= 2")?;
+    crate::error::check_parameter("sweep start", from, true, "a finite number")?;
+    crate::error::check_parameter("sweep end", to, true, "a finite number")?;
+    let mut points = Vec::with_capacity(steps);
+    for k in 0..steps {
+        let value = from + (to - from) * k as f64 / (steps - 1) as f64;
+        let mut moved = scenario.clone();
+        moved.targets[index].value = value;
+        let point = match allocate(&moved, need, options)? {
+            Allocation::Plan(plan) => SweepPoint {
+                value,
+                status: SweepStatus::Planned,
+                total_cost: Some(plan.total_cost),
+                shortfall: Some(plan.shortfall),
+            },
+            Allocation::Conflict(_) => SweepPoint {
+                value,
+                status: SweepStatus::Conflict,
+                total_cost: None,
+                shortfall: None,
+            },
+        };
+        points.push(point);
+    }
+    Ok(points)
+}
