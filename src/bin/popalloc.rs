@@ -122,7 +122,7 @@ fn main() -> ExitCode {
             steps,
         } => load(dir.as_ref()).and_then(|s| sweep(&s, &target, from, to, steps)),
         Command::ExportLp { dir, out } => load(dir.as_ref()).and_then(|s| export(&s, out.as_ref())),
-        Command::Validate { dir } => load(Some(&dir)).map_err(Failure::from).map(|s| {
+        Command::Validate { dir } => load(Some(&dir)).map(|s| {
             eprintln!(
                 "{}: valid ({} areas, {} services, {} targets)",
                 dir.display(),
