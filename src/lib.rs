@@ -42,6 +42,7 @@ pub use demography::brass::{
 };
 pub use demography::fertility::{FertileAges, Fertility, mean_age_at_childbearing};
 pub use demography::graduation::{AgeGroup, graduate};
+pub use demography::hamilton_perry::HamiltonPerry;
 pub use demography::leslie::{
     LESLIE_MAX_ITERATIONS, LESLIE_TOLERANCE, LeslieAnalysis, LeslieMatrix,
 };

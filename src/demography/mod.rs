@@ -6,6 +6,7 @@ pub mod brass;
 pub mod example;
 pub mod fertility;
 pub mod graduation;
+pub mod hamilton_perry;
 pub mod leslie;
 pub mod life_table;
 pub mod migration;
