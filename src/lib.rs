@@ -65,3 +65,8 @@ pub use scenario::assumptions::{
 pub use scenario::file::ScenarioFile;
 pub use scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 pub use scenario::target::{Comparison, ExpectationKind, TargetClass, TargetKind, TargetLevel};
+
+/// The README's code examples, run as doctests so that they keep compiling and working.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
