@@ -11,6 +11,11 @@ use popalloc::{Allocation, AllocationOptions, Need, Plan, Scenario, TargetStatus
 /// stock A: nursing 10, ordinary 30; B: ordinary 20. Costs: nursing 10, ordinary 6 per
 /// bed added; ordinary → nursing 3 per bed converted.
 fn beds_scenario(name: &str, total: f64, nursing_share: f64) -> PathBuf {
+    beds_scenario_with(name, total, nursing_share, "")
+}
+
+/// As [`beds_scenario`], with extra lines in the beds service (e.g. `min_addition = 50`).
+fn beds_scenario_with(name: &str, total: f64, nursing_share: f64, service_extra: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("popalloc-alloc-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -81,6 +86,7 @@ band = "elderly"
 need_rate = 0.0
 radius_minutes = 15
 variants = ["nursing", "ordinary"]
+{service_extra}
 [stock]
 file = "stock.csv"
 [costs]
@@ -333,4 +339,39 @@ fn exported_lp_re_solves_to_the_plans_cost() {
             std::fs::remove_dir_all(d).unwrap();
         }
     }
+}
+
+/// Whole modules of at least 50 beds: the 40 beds needed become one module of 50 in
+/// street B (A may add only 20). By hand: 50 ordinary (300) and 0.6 × 110 − 10 = 56
+/// conversions (168): 468.
+#[test]
+fn whole_modules_of_a_minimum_size() {
+    let dir = beds_scenario_with("module", 100.0, 0.6, "min_addition = 50");
+    let p = plan(solve_dir(&dir));
+    assert!((p.total_cost - 468.0).abs() < 1e-3, "cost {}", p.total_cost);
+    for row in &p.rows {
+        assert!(
+            row.added.abs() < 1e-6 || row.added >= 50.0 - 1e-6,
+            "{row:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A backend that runs out of time is a typed error, never a panic.
+#[test]
+fn a_time_out_is_a_typed_error() {
+    let dir = beds_scenario_with("timeout", 100.0, 0.6, "min_addition = 50");
+    let scenario = Scenario::load(&dir).unwrap();
+    let need =
+        Need::from_projection(&scenario, &scenario.project(scenario.horizon()).unwrap()).unwrap();
+    let options = AllocationOptions {
+        time_limit_seconds: 0.0,
+        ..AllocationOptions::default()
+    };
+    match allocate(&scenario, &need, &options) {
+        Err(popalloc::Error::Solver { backend, .. }) => assert_eq!(backend, "microlp"),
+        other => panic!("expected a solver error, got {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -322,6 +322,67 @@ pub(crate) fn build(scenario: &Scenario, need: &Need) -> Built {
         }
     }
 
+    // Whole modules: an addition is 0 or at least the service's minimum, through a binary.
+    for (f, service) in scenario.services.iter().enumerate() {
+        let Some(minimum) = service.min_addition else {
+            continue;
+        };
+        for v in 0..service.variants.len() {
+            for i in 0..n {
+                // The most an area could ever add: its cap, else every unit of need and
+                // stock of the service over the plan (no plan adds more than that).
+                let bound = service.variant_caps[v][i]
+                    .or(service.caps[i])
+                    .unwrap_or_else(|| {
+                        let need_max = years
+                            .iter()
+                            .map(|y| need.district_need(f, *y).unwrap_or(0.0))
+                            .fold(0.0, f64::max);
+                        need_max + service.total_stock() + minimum
+                    });
+                for (t, &year) in years.iter().enumerate() {
+                    let add = layout.add_var(f, v, i, t);
+                    let built = model.binary(format!(
+                        "build_{}_{}_{}_{year}",
+                        service.id,
+                        service.variants[v],
+                        area_id(i)
+                    ));
+                    for (name, terms, sense, rhs) in [
+                        (
+                            "module_min",
+                            vec![(add, 1.0), (built, -minimum)],
+                            Sense::AtLeast,
+                            0.0,
+                        ),
+                        (
+                            "module_max",
+                            vec![(add, 1.0), (built, -bound.max(minimum))],
+                            Sense::AtMost,
+                            0.0,
+                        ),
+                    ] {
+                        model.row(Row {
+                            name: format!(
+                                "{name}_{}_{}_{}_{year}",
+                                service.id,
+                                service.variants[v],
+                                area_id(i)
+                            ),
+                            role: RowRole::Module { service: f },
+                            area: Some(i),
+                            year: Some(year),
+                            terms,
+                            sense,
+                            rhs,
+                            slack: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
     // Cost of each year: additions and conversions.
     let mut cost_by_year: Vec<Vec<(usize, f64)>> = vec![Vec::new(); t_count];
     for (f, service) in scenario.services.iter().enumerate() {

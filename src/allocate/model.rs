@@ -90,6 +90,11 @@ pub enum RowRole {
         /// Index of the target.
         target: usize,
     },
+    /// An addition is 0 or a whole module (linked to its binary).
+    Module {
+        /// Index of the service.
+        service: usize,
+    },
     /// The first stage of the lexicographic objective held in the second.
     StageHold,
 }

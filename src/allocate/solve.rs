@@ -59,8 +59,67 @@ pub(crate) enum Integers<'a> {
 }
 
 /// Minimises `objective` subject to the rows of `model` that `active` keeps (all when
-/// `None`) plus `extra` rows.
+/// `None`) plus `extra` rows, on `backend`; a backend fault (numerical trouble, a time
+/// limit) is retried once on another backend that can take the model — microlp for an LP
+/// clarabel failed on, clarabel (or HiGHS with the feature) for what microlp failed on —
+/// and reported as [`Error::Solver`] naming both when that fails too.
 pub(crate) fn solve(
+    model: &Model,
+    objective: &[(usize, f64)],
+    active: Option<&[bool]>,
+    extra: &[Row],
+    integers: Integers<'_>,
+    backend: Backend,
+    time_limit_seconds: f64,
+) -> Result<Outcome> {
+    let first = solve_on(
+        model,
+        objective,
+        active,
+        extra,
+        integers,
+        backend,
+        time_limit_seconds,
+    );
+    let Err(Error::Solver { detail, .. }) = &first else {
+        return first;
+    };
+    let integer = matches!(integers, Integers::Keep) && model.is_mixed_integer();
+    let fallback = match backend {
+        Backend::Clarabel => Some(Backend::Microlp),
+        #[cfg(feature = "highs")]
+        Backend::Microlp => Some(Backend::Highs),
+        #[cfg(not(feature = "highs"))]
+        Backend::Microlp if !integer => Some(Backend::Clarabel),
+        #[cfg(not(feature = "highs"))]
+        Backend::Microlp => None,
+        #[cfg(feature = "highs")]
+        Backend::Highs if !integer => Some(Backend::Clarabel),
+        #[cfg(feature = "highs")]
+        Backend::Highs => Some(Backend::Microlp),
+    };
+    let Some(fallback) = fallback else {
+        return first;
+    };
+    match solve_on(
+        model,
+        objective,
+        active,
+        extra,
+        integers,
+        fallback,
+        time_limit_seconds,
+    ) {
+        Err(Error::Solver { detail: second, .. }) => Err(Error::Solver {
+            backend: backend.name(),
+            detail: format!("{detail}; retried on {}: {second}", fallback.name()),
+        }),
+        other => other,
+    }
+}
+
+/// One solve on one backend.
+fn solve_on(
     model: &Model,
     objective: &[(usize, f64)],
     active: Option<&[bool]>,

@@ -220,6 +220,10 @@ pub struct ServiceEntry {
     pub radius_minutes: f64,
     /// Variants of capacity (at least one), e.g. `nursing_government`.
     pub variants: Vec<String>,
+    /// Smallest addition (units): an area adds 0 or at least this much of a variant in a
+    /// year (a facility is built whole). Omitted: additions are continuous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_addition: Option<f64>,
 }
 
 /// `[costs]`: unit costs `service,variant,add_cost,unit` and conversions

@@ -863,6 +863,7 @@ fn read_services(
             need_rate: entry.need_rate,
             radius_minutes: entry.radius_minutes,
             variants: entry.variants.clone(),
+            min_addition: entry.min_addition.filter(|m| *m > 0.0),
             stock: vec![vec![0.0; areas.len()]; entry.variants.len()],
             add_cost: vec![f64::NAN; entry.variants.len()],
             caps: vec![None; areas.len()],

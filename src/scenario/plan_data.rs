@@ -43,6 +43,8 @@ pub struct Service {
     pub radius_minutes: f64,
     /// Variants of capacity.
     pub variants: Vec<String>,
+    /// Smallest addition of a variant in an area and year (0 or at least this), if any.
+    pub min_addition: Option<f64>,
     /// Base-year capacity, `[variant][area]` (units).
     pub stock: Vec<Vec<f64>>,
     /// Cost per unit added, by variant (cost unit).
