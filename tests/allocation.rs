@@ -375,3 +375,62 @@ fn a_time_out_is_a_typed_error() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Equity: with unmet need and a budget, the largest-gap term fills street A up to its
+/// cap (the worst-covered street), and the mean-absolute-deviation term spreads coverage
+/// no more than the plan without equity.
+#[test]
+fn equity_terms_even_out_coverage() {
+    let dir = beds_scenario("equity", 100.0, 0.6);
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let toml = toml
+        .replace("need_rate = 0.0", "need_rate = 0.03")
+        .replace("[caps]", "[budget]\ntotal = 1000\n[caps]");
+    std::fs::write(dir.join("scenario.toml"), toml).unwrap();
+    let scenario = Scenario::load(&dir).unwrap();
+    let need =
+        Need::from_projection(&scenario, &scenario.project(scenario.horizon()).unwrap()).unwrap();
+    let run = |equity| {
+        let options = AllocationOptions {
+            equity,
+            ..AllocationOptions::default()
+        };
+        plan(allocate(&scenario, &need, &options).unwrap())
+    };
+    let coverage = |p: &Plan, area: &str| -> f64 {
+        p.rows
+            .iter()
+            .find(|r| r.year == 2023 && r.area == area)
+            .unwrap()
+            .coverage
+    };
+    let spread = |p: &Plan| (coverage(p, "a") - coverage(p, "b")).abs();
+    use popalloc::allocate::{Equity, EquityMeasure};
+    let gap = run(Some(Equity {
+        measure: EquityMeasure::LargestGap,
+        weight: 1.0,
+    }));
+    let added_a: f64 = gap
+        .rows
+        .iter()
+        .filter(|r| r.area == "a")
+        .map(|r| r.added)
+        .sum();
+    assert!(
+        (added_a - 20.0).abs() < 1e-4,
+        "street A adds up to its cap: {added_a}"
+    );
+    let plain = run(None);
+    let mad = run(Some(Equity {
+        measure: EquityMeasure::MeanAbsoluteDeviation,
+        weight: 1.0,
+    }));
+    assert!(
+        spread(&mad) <= spread(&plain) + 1e-6,
+        "{} vs {}",
+        spread(&mad),
+        spread(&plain)
+    );
+    assert!(coverage(&gap, "a") >= coverage(&plain, "a") - 1e-6);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,6 +1,7 @@
 //! Building the allocation model of DESIGN §6 from a scenario and its need.
 
 use crate::allocate::model::{Model, Row, RowRole, Sense};
+use crate::allocate::{Equity, EquityMeasure};
 use crate::need::Need;
 use crate::scenario::Scenario;
 use crate::scenario::target::{Comparison, TargetClass, TargetKind, TargetLevel};
@@ -94,7 +95,7 @@ fn sum_capacity(
 /// Builds the model: additions, conversions, flows within each service's radius, the
 /// structural rows, caps, budgets and every target (binding as hard rows, expected with
 /// slack), and the two objectives.
-pub(crate) fn build(scenario: &Scenario, need: &Need) -> Built {
+pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -> Built {
     let mut model = Model::new();
     let years: Vec<i32> = need.years().to_vec();
     let n = scenario.areas.len();
@@ -210,6 +211,88 @@ pub(crate) fn build(scenario: &Scenario, need: &Need) -> Built {
             per_year.push(flows);
         }
         layout.flows.push(per_year);
+    }
+
+    // Equity: coverage spread across areas, per service and year, in the first stage.
+    if let Some(equity) = equity {
+        for (f, service) in scenario.services.iter().enumerate() {
+            for (t, &year) in years.iter().enumerate() {
+                let covered: Vec<(usize, f64)> = (0..n)
+                    .filter_map(|i| need.need(f, i, year).filter(|x| *x > 0.0).map(|x| (i, x)))
+                    .collect();
+                if covered.len() < 2 {
+                    continue;
+                }
+                // coverage_i = Σ_j flow[i→j] / need_i, as terms.
+                let coverage = |i: usize, need_i: f64| -> Vec<(usize, f64)> {
+                    layout.flows[f][t]
+                        .iter()
+                        .filter(|x| x.0 == i)
+                        .map(|x| (x.2, 1.0 / need_i))
+                        .collect()
+                };
+                match equity.measure {
+                    EquityMeasure::LargestGap => {
+                        let gap = model.continuous(format!("equity_gap_{}_{year}", service.id));
+                        model.shortfall.push((gap, equity.weight));
+                        for &(i, need_i) in &covered {
+                            let mut terms = coverage(i, need_i);
+                            terms.push((gap, 1.0));
+                            model.row(Row {
+                                name: format!("equity_gap_{}_{}_{year}", service.id, area_id(i)),
+                                role: RowRole::Equity { service: f },
+                                area: Some(i),
+                                year: Some(year),
+                                terms,
+                                sense: Sense::AtLeast,
+                                rhs: 1.0,
+                                slack: Vec::new(),
+                            });
+                        }
+                    }
+                    EquityMeasure::MeanAbsoluteDeviation => {
+                        let count = covered.len() as f64;
+                        let mut mean: Vec<(usize, f64)> = Vec::new();
+                        for &(i, need_i) in &covered {
+                            mean.extend(
+                                coverage(i, need_i).into_iter().map(|(v, c)| (v, c / count)),
+                            );
+                        }
+                        for &(i, need_i) in &covered {
+                            let deviation = model.continuous(format!(
+                                "equity_deviation_{}_{}_{year}",
+                                service.id,
+                                area_id(i)
+                            ));
+                            model.shortfall.push((deviation, equity.weight / count));
+                            for (side, sign) in [("above", 1.0), ("below", -1.0)] {
+                                // deviation ≥ ±(coverage_i − mean coverage)
+                                let mut terms: Vec<(usize, f64)> = coverage(i, need_i)
+                                    .into_iter()
+                                    .map(|(v, c)| (v, -sign * c))
+                                    .collect();
+                                terms.extend(mean.iter().map(|&(v, c)| (v, sign * c)));
+                                terms.push((deviation, 1.0));
+                                model.row(Row {
+                                    name: format!(
+                                        "equity_{side}_{}_{}_{year}",
+                                        service.id,
+                                        area_id(i)
+                                    ),
+                                    role: RowRole::Equity { service: f },
+                                    area: Some(i),
+                                    year: Some(year),
+                                    terms,
+                                    sense: Sense::AtLeast,
+                                    rhs: 0.0,
+                                    slack: Vec::new(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // Capacity of a variant that conversions draw on cannot go negative.

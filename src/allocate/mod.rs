@@ -40,6 +40,41 @@ pub struct AllocationOptions {
     /// `None`: lexicographic (shortfall, then cost). `Some(w)`: one weighted objective,
     /// cost + w × shortfall.
     pub shortfall_weight: Option<f64>,
+    /// An optional equity term on coverage across areas, added to the first stage.
+    pub equity: Option<Equity>,
+}
+
+/// How the equity term measures the spread of coverage (served / need) across areas, for
+/// each service and year (areas with need only). Both stay linear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EquityMeasure {
+    /// The largest gap 1 − coverage over the areas.
+    LargestGap,
+    /// The mean absolute deviation of coverage from its mean over the areas.
+    MeanAbsoluteDeviation,
+}
+
+/// The optional equity term: its measure and its weight against the first stage's
+/// relative shortfalls (1.0 weighs one unit of the measure like a fully missed target).
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{AllocationOptions, allocate::{Equity, EquityMeasure}};
+///
+/// let options = AllocationOptions {
+///     equity: Some(Equity { measure: EquityMeasure::LargestGap, weight: 0.1 }),
+///     ..AllocationOptions::default()
+/// };
+/// assert!(options.equity.is_some());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Equity {
+    /// What is measured.
+    pub measure: EquityMeasure,
+    /// Its weight in the first stage.
+    pub weight: f64,
 }
 
 impl Default for AllocationOptions {
@@ -50,6 +85,7 @@ impl Default for AllocationOptions {
             time_limit_seconds: 60.0,
             stage_tolerance: 1e-7,
             shortfall_weight: None,
+            equity: None,
         }
     }
 }
@@ -95,7 +131,7 @@ pub fn allocate(
     need: &Need,
     options: &AllocationOptions,
 ) -> Result<Allocation> {
-    let built = build::build(scenario, need);
+    let built = build::build(scenario, need, options.equity.as_ref());
     let model = &built.model;
     let mixed = model.is_mixed_integer();
     let backend = if mixed {
@@ -251,7 +287,7 @@ fn first_stage(
 /// # Ok::<(), popalloc::Error>(())
 /// ```
 pub fn export_lp(scenario: &Scenario, need: &Need, options: &AllocationOptions) -> Result<String> {
-    let model = build::build(scenario, need).model;
+    let model = build::build(scenario, need, options.equity.as_ref()).model;
     let backend = if model.is_mixed_integer() {
         options.milp_backend
     } else {
@@ -344,5 +380,5 @@ fn conflict(
 /// # Ok::<(), popalloc::Error>(())
 /// ```
 pub fn build_model(scenario: &Scenario, need: &Need) -> Model {
-    build::build(scenario, need).model
+    build::build(scenario, need, None).model
 }

@@ -90,6 +90,11 @@ pub enum RowRole {
         /// Index of the target.
         target: usize,
     },
+    /// Coverage spread across areas (the optional equity term).
+    Equity {
+        /// Index of the service.
+        service: usize,
+    },
     /// An addition is 0 or a whole module (linked to its binary).
     Module {
         /// Index of the service.
