@@ -114,6 +114,18 @@ impl Need {
             .then(|| self.band_persons[(y * self.bands + band) * self.areas + area])
     }
 
+    /// Persons of a band (index; `None`: all residents) summed over some areas in a year
+    /// (0 for an unknown year).
+    pub fn persons_in(&self, band: Option<usize>, areas: &[usize], year: i32) -> f64 {
+        areas
+            .iter()
+            .map(|&i| match band {
+                Some(b) => self.band_persons(b, i, year).unwrap_or(0.0),
+                None => self.residents(i, year).unwrap_or(0.0),
+            })
+            .sum()
+    }
+
     /// The number of areas.
     pub fn area_count(&self) -> usize {
         self.areas

@@ -247,14 +247,7 @@ fn yuzhong_plan_holds_every_binding_target() {
 /// cannot all hold, and the conflict names exactly them.
 #[test]
 fn contradictory_targets_give_a_conflict_naming_them() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    let dir = std::env::temp_dir().join(format!("popalloc-alloc-{}-conflict", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    let dir = common::copy_fixture("tiny", "alloc-conflict");
     let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
     let toml = toml.replace(
         "id = \"beds_2023\"\nservice = \"elder_beds\"\nkind = \"total\"\nclass = \"expected\"\nvalue = 300",

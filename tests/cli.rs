@@ -1,6 +1,8 @@
 //! The command line end to end: run, validate and init, with their exit codes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+mod common;
 use std::process::Command;
 
 fn popalloc() -> Command {
@@ -50,13 +52,7 @@ fn init_validate_and_run_a_written_scenario() {
 
 #[test]
 fn validate_reports_every_problem_and_exits_1() {
-    let dir = temp("bad");
-    std::fs::create_dir_all(&dir).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    for entry in std::fs::read_dir(&fixture).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    let dir = common::copy_fixture("tiny", "cli-bad");
     let stock = dir.join("stock.csv");
     let text = std::fs::read_to_string(&stock).unwrap();
     std::fs::write(
@@ -154,13 +150,7 @@ fn allocate_prints_every_target_and_sweep_and_export_work() {
 
 #[test]
 fn conflicting_binding_targets_exit_2_and_are_named() {
-    let dir = temp("conflict");
-    std::fs::create_dir_all(&dir).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    for entry in std::fs::read_dir(&fixture).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    let dir = common::copy_fixture("tiny", "cli-conflict");
     // No more than 10 beds may be added per street, yet 300 beds are binding.
     let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
     std::fs::write(

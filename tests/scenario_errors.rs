@@ -5,17 +5,11 @@ use std::path::{Path, PathBuf};
 
 use popalloc::{Error, Scenario};
 
+mod common;
+
 /// A fresh copy of the tiny fixture scenario in a temporary directory.
 fn fixture(name: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    let dir = std::env::temp_dir().join(format!("popalloc-errors-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
-    dir
+    common::copy_fixture("tiny", &format!("errors-{name}"))
 }
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {

@@ -22,6 +22,8 @@ pub(crate) struct Layout {
     pub flows: Vec<Vec<Vec<(usize, usize, usize)>>>,
     /// The binary of each area for each `area_count` target: `(target, first variable)`.
     pub area_flags: Vec<(usize, usize)>,
+    /// Cost terms of each year's additions and conversions.
+    pub cost_by_year: Vec<Vec<(usize, f64)>>,
 }
 
 impl Layout {
@@ -143,6 +145,7 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
         conv,
         flows: Vec::new(),
         area_flags: Vec::new(),
+        cost_by_year: Vec::new(),
     };
 
     // Flows within the radius, capacity balance and served ≤ need.
@@ -503,7 +506,7 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
         });
     }
     if let Some(per_year) = scenario.budget.per_year {
-        for (t, terms) in cost_by_year.into_iter().enumerate() {
+        for (t, terms) in cost_by_year.iter().cloned().enumerate() {
             model.row(Row {
                 name: format!("budget_{}", years[t]),
                 role: RowRole::BudgetYear,
@@ -564,13 +567,7 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
                     )
                 }
                 TargetKind::PerCapita => {
-                    let persons: f64 = members
-                        .iter()
-                        .map(|&i| match target.band {
-                            Some(b) => need.band_persons(b, i, target.year).unwrap_or(0.0),
-                            None => need.residents(i, target.year).unwrap_or(0.0),
-                        })
-                        .sum();
+                    let persons = need.persons_in(target.band, &members, target.year);
                     let (stock, terms) =
                         sum_capacity(scenario, &layout, f, &target.variants, &members, t);
                     let required = target.value / 1000.0 * persons;
@@ -645,5 +642,6 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
             model.row(row);
         }
     }
+    layout.cost_by_year = cost_by_year;
     Built { model, layout }
 }

@@ -191,35 +191,21 @@ pub fn allocate(
     } else {
         Integers::Keep
     };
-    let (values, duals, dual_backend) = if backend == Backend::Clarabel {
-        // Already a clarabel LP: solve once more only to get duals with the hold row.
-        match solve(
-            model,
-            &objective,
-            None,
-            &extra,
-            integers,
-            Backend::Clarabel,
-            limit,
-        )? {
-            Outcome::Optimal(Solved { values: v, duals }) => (v, duals, Some(Backend::Clarabel)),
-            Outcome::Infeasible => (values, None, None),
-        }
-    } else {
-        match solve(
-            model,
-            &objective,
-            None,
-            &extra,
-            integers,
-            Backend::Clarabel,
-            limit,
-        ) {
-            Ok(Outcome::Optimal(Solved { values: v, duals })) => {
-                (v, duals, Some(Backend::Clarabel))
-            }
-            _ => (values, None, None),
-        }
+    // A clarabel fault here is the plan's own backend failing (an error); after a MILP
+    // backend it only costs the duals.
+    let (values, duals, dual_backend) = match solve(
+        model,
+        &objective,
+        None,
+        &extra,
+        integers,
+        Backend::Clarabel,
+        limit,
+    ) {
+        Ok(Outcome::Optimal(Solved { values: v, duals })) => (v, duals, Some(Backend::Clarabel)),
+        Ok(Outcome::Infeasible) => (values, None, None),
+        Err(e) if backend == Backend::Clarabel => return Err(e),
+        Err(_) => (values, None, None),
     };
     certify(model, &values, &extra)?;
     Ok(Allocation::Plan(plan::make_plan(

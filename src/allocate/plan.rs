@@ -231,13 +231,7 @@ pub(crate) fn make_plan(
                     (if whole > 0.0 { part / whole } else { 0.0 }, whole)
                 }
                 TargetKind::PerCapita => {
-                    let persons: f64 = members
-                        .iter()
-                        .map(|&i| match target.band {
-                            Some(b) => need.band_persons(b, i, target.year).unwrap_or(0.0),
-                            None => need.residents(i, target.year).unwrap_or(0.0),
-                        })
-                        .sum();
+                    let persons = need.persons_in(target.band, members, target.year);
                     let places = sum_cap(&target.variants, members);
                     (
                         if persons > 0.0 {
@@ -340,23 +334,8 @@ pub(crate) fn make_plan(
     let cost_by_year = layout
         .years
         .iter()
-        .enumerate()
-        .map(|(t, &year)| {
-            let mut c = 0.0;
-            for (f, service) in scenario.services.iter().enumerate() {
-                for (v, unit) in service.add_cost.iter().enumerate() {
-                    for i in 0..n {
-                        c += unit * values[layout.add_var(f, v, i, t)];
-                    }
-                }
-            }
-            for (ci, conv) in scenario.conversions.iter().enumerate() {
-                for i in 0..n {
-                    c += conv.cost * values[layout.conv_var(ci, i, t)];
-                }
-            }
-            (year, report(c))
-        })
+        .zip(&layout.cost_by_year)
+        .map(|(&year, terms)| (year, report(Model::evaluate(terms, values))))
         .collect();
     // Shortfall with its constant: Σ unmet need / total need + Σ weighted slack.
     let mut constant = 0.0;

@@ -236,31 +236,39 @@ fn solve_on(
             }
         }
         Backend::Microlp => {
-            let mut lp = good_lp::microlp(unsolved).with_time_limit(time_limit_seconds);
-            for c in constraints {
-                lp.add_constraint(c);
-            }
-            match lp.solve() {
-                Ok(solution) => Ok(Outcome::Optimal(Solved {
-                    values: vars.iter().map(|v| solution.value(*v)).collect(),
+            let lp = good_lp::microlp(unsolved).with_time_limit(time_limit_seconds);
+            values_only(lp, constraints, &vars).map_or_else(fault, |values| {
+                Ok(Outcome::Optimal(Solved {
+                    values,
                     duals: None,
-                })),
-                Err(e) => fault(e),
-            }
+                }))
+            })
         }
         #[cfg(feature = "highs")]
         Backend::Highs => {
-            let mut lp = good_lp::highs(unsolved).with_time_limit(time_limit_seconds);
-            for c in constraints {
-                lp.add_constraint(c);
-            }
-            match lp.solve() {
-                Ok(solution) => Ok(Outcome::Optimal(Solved {
-                    values: vars.iter().map(|v| solution.value(*v)).collect(),
+            let lp = good_lp::highs(unsolved).with_time_limit(time_limit_seconds);
+            values_only(lp, constraints, &vars).map_or_else(fault, |values| {
+                Ok(Outcome::Optimal(Solved {
+                    values,
                     duals: None,
-                })),
-                Err(e) => fault(e),
-            }
+                }))
+            })
         }
     }
+}
+
+/// Adds the constraints, solves and reads the variable values (backends without duals).
+fn values_only<M>(
+    mut lp: M,
+    constraints: Vec<good_lp::Constraint>,
+    vars: &[LpVariable],
+) -> std::result::Result<Vec<f64>, ResolutionError>
+where
+    M: SolverModel<Error = ResolutionError>,
+{
+    for c in constraints {
+        lp.add_constraint(c);
+    }
+    let solution = lp.solve()?;
+    Ok(vars.iter().map(|v| solution.value(*v)).collect())
 }

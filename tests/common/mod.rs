@@ -39,3 +39,19 @@ pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String,
         })
         .collect()
 }
+
+/// A fresh copy of `tests/fixtures/<fixture>` in a temporary directory named after the
+/// process and `label`, for tests that edit a scenario.
+pub fn copy_fixture(fixture: &str, label: &str) -> PathBuf {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
+    let dir = std::env::temp_dir().join(format!("popalloc-{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    dir
+}
