@@ -30,8 +30,8 @@ use crate::scenario::Scenario;
 pub struct AllocationOptions {
     /// Backend for models without integer variables (default: clarabel).
     pub lp_backend: Backend,
-    /// Backend for models with integer variables (default: microlp; HiGHS with the
-    /// `highs` feature beyond ~20 areas).
+    /// Backend for models with integer variables (default: HiGHS when the crate is built
+    /// with the `highs` feature, else microlp, which suits small models of ~20 areas).
     pub milp_backend: Backend,
     /// Time limit per solve, seconds (MILP backends).
     pub time_limit_seconds: f64,
@@ -81,6 +81,10 @@ impl Default for AllocationOptions {
     fn default() -> Self {
         Self {
             lp_backend: Backend::Clarabel,
+            // HiGHS when built with it: microlp is for small MILPs only (~20 areas).
+            #[cfg(feature = "highs")]
+            milp_backend: Backend::Highs,
+            #[cfg(not(feature = "highs"))]
             milp_backend: Backend::Microlp,
             time_limit_seconds: 60.0,
             stage_tolerance: 1e-7,
