@@ -372,3 +372,61 @@ fn conflict(
 pub fn build_model(scenario: &Scenario, need: &Need) -> Model {
     build::build(scenario, need, None).model
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_row_model() -> Model {
+        let mut model = Model::new();
+        let x = model.continuous("add_beds".into());
+        model.row(Row {
+            name: "nursing_share_2025".into(),
+            role: RowRole::Target { target: 0 },
+            area: None,
+            year: Some(2025),
+            terms: vec![(x, 1.0)],
+            sense: Sense::AtLeast,
+            rhs: 40.0,
+            slack: Vec::new(),
+        });
+        model
+    }
+
+    #[test]
+    fn certificate_names_the_broken_row_and_by_how_much() {
+        let model = one_row_model();
+        assert!(certify(&model, &[40.0], &[]).is_ok());
+        // Interior-point noise within the tolerance passes.
+        assert!(certify(&model, &[40.0 - 1e-8], &[]).is_ok());
+        match certify(&model, &[39.0], &[]) {
+            Err(Error::CertificateFailed { row, by, .. }) => {
+                assert_eq!(row, "nursing_share_2025");
+                assert!((by - 1.0).abs() < 1e-12);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            certify(&model, &[-1.0], &[]),
+            Err(Error::CertificateFailed { .. })
+        ));
+    }
+
+    #[test]
+    fn clarabel_is_never_handed_an_integer_variable() {
+        let mut model = one_row_model();
+        let b = model.binary("counts".into());
+        model.rows[0].terms.push((b, 1.0));
+        let result = solve(
+            &model,
+            &[(0, 1.0)],
+            None,
+            &[],
+            Integers::Keep,
+            Backend::Clarabel,
+            10.0,
+        );
+        // Retried on a backend that takes integers: a plan, not a panic.
+        assert!(matches!(result, Ok(Outcome::Optimal(_))), "{result:?}");
+    }
+}
