@@ -30,6 +30,7 @@ pub mod allocate;
 pub mod demography;
 mod error;
 pub mod need;
+pub mod report;
 pub mod scenario;
 
 pub use allocate::{

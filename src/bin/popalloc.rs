@@ -38,10 +38,14 @@ enum Command {
     /// Run a scenario (the embedded Yuzhong plan when DIR is omitted): project the
     /// population to the horizon and print a summary.
     ///
-    /// Example: popalloc run my-scenario/
+    /// Example: popalloc run my-scenario/ --out results/
     Run {
         /// The scenario directory (scenario.toml and its CSV files).
         dir: Option<PathBuf>,
+        /// Write projection.csv, bands.csv, components.csv, need.csv, plan.csv,
+        /// targets.csv, plan.json and report.md into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Project a scenario's population to its horizon and print the bands by year.
     ///
@@ -106,10 +110,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Run { dir: None }) {
-        Command::Run { dir } => load(dir.as_ref()).and_then(|s| {
+    let result = match cli.command.unwrap_or(Command::Run {
+        dir: None,
+        out: None,
+    }) {
+        Command::Run { dir, out } => load(dir.as_ref()).and_then(|s| {
             project(&s)?;
             outln!();
+            if let Some(out) = out {
+                write_outputs(&s, &out)?;
+            }
             plan(&s)
         }),
         Command::Project { dir } => load(dir.as_ref()).and_then(|s| project(&s)),
@@ -270,6 +280,17 @@ fn plan(scenario: &Scenario) -> Result<(), Failure> {
         costs.join(", "),
         plan.total_cost
     );
+    Ok(())
+}
+
+fn write_outputs(scenario: &Scenario, out: &PathBuf) -> Result<(), Failure> {
+    let projection = scenario.project(scenario.horizon())?;
+    let need = Need::from_projection(scenario, &projection)?;
+    let allocation = allocate(scenario, &need, &AllocationOptions::default())?;
+    let files = popalloc::report::write_outputs(out, scenario, &projection, &need, &allocation)?;
+    for file in files {
+        eprintln!("wrote {}", file.display());
+    }
     Ok(())
 }
 

@@ -1,0 +1,358 @@
+//! report.md: a planning memo in the plan's own terms.
+
+use std::fmt::Write as _;
+
+use crate::allocate::Allocation;
+use crate::demography::projection::Projection;
+use crate::need::Need;
+use crate::scenario::Scenario;
+use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption};
+use crate::scenario::target::{Comparison, ExpectationKind, TargetClass};
+
+/// The memo: the question, the assumptions, the projection against what the plan expects,
+/// the plan by street and year, every target against what the plan achieves, the binding
+/// targets' marginal costs, conflicts, caveats, and links to the charts in `charts`.
+pub fn memo(
+    scenario: &Scenario,
+    projection: &Projection,
+    need: &Need,
+    allocation: &Allocation,
+    charts: &[(&str, &str)],
+) -> String {
+    let mut m = String::new();
+    let base = scenario.base_year();
+    let horizon = scenario.horizon();
+    let title = scenario
+        .file
+        .name_zh
+        .as_deref()
+        .map_or(scenario.file.name.clone(), |zh| {
+            format!("{} ({zh})", scenario.file.name)
+        });
+    let _ = writeln!(
+        m,
+        "# {title}: projection and service plan, {base}–{horizon}\n"
+    );
+
+    let _ = writeln!(m, "## The question\n");
+    let _ = writeln!(
+        m,
+        "How many residents of each age will the {} streets have each year to {horizon}, and what is the least-cost way to add \
+         {} so that the plan's binding targets hold and its expected targets are met as closely as possible?\n",
+        scenario.areas.len(),
+        scenario
+            .services
+            .iter()
+            .map(|s| s.name.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    let _ = writeln!(m, "## Assumptions\n");
+    let _ = writeln!(m, "| assumption | value |\n|---|---|");
+    let (fertility, srb) = &scenario.fertility;
+    let fertility_text = match fertility {
+        FertilityAssumption::Asfr(_) => "age-specific rates from a file".to_string(),
+        FertilityAssumption::TfrShape { tfr, .. } => {
+            format!("TFR {} with a standard age shape", path_text(tfr.points()))
+        }
+        FertilityAssumption::TfrGamma { tfr, mean_age, sd } => format!(
+            "TFR {} (gamma schedule, mean age {mean_age}, sd {sd})",
+            path_text(tfr.points())
+        ),
+    };
+    let _ = writeln!(m, "| fertility | {fertility_text} |");
+    let _ = writeln!(m, "| sex ratio at birth | {srb} males per female |");
+    let mortality = match &scenario.mortality {
+        MortalityAssumption::Mx(_) => "death rates from a file".to_string(),
+        MortalityAssumption::Brass { e0, .. } => format!(
+            "life expectancy at birth: female {}, male {} (Brass logit against a standard)",
+            path_text(e0[0].points()),
+            path_text(e0[1].points())
+        ),
+    };
+    let _ = writeln!(m, "| mortality | {mortality} |");
+    let migration: f64 = scenario.areas.iter().map(|a| a.net_migration).sum();
+    let _ = writeln!(
+        m,
+        "| migration | net {migration:+.0} persons a year over all streets, {:.0} % female, Rogers–Castro age shape |",
+        100.0 * scenario.migration.female_share
+    );
+    for s in &scenario.services {
+        let _ = writeln!(
+            m,
+            "| need: {} | {} {} per person of band {} (radius {} walking minutes) |",
+            s.name,
+            s.need_rate,
+            s.unit,
+            scenario.bands[s.band].name(),
+            s.radius_minutes
+        );
+    }
+    let _ = writeln!(
+        m,
+        "\nWhere each number comes from (plan, census, WPP or estimate, with the method) is stated in the scenario's SOURCES.md.\n"
+    );
+
+    let _ = writeln!(m, "## The projection\n");
+    let names = [
+        "elderly",
+        "infants",
+        "preschool",
+        "primary",
+        "junior",
+        "senior",
+    ];
+    let bands: Vec<(usize, &str)> = names
+        .iter()
+        .filter_map(|n| scenario.band_index(n).map(|i| (i, *n)))
+        .collect();
+    let _ = write!(m, "| year | residents |");
+    for (_, n) in &bands {
+        let _ = write!(m, " {n} |");
+    }
+    let _ = write!(m, "\n|---|---|");
+    for _ in &bands {
+        let _ = write!(m, "---|");
+    }
+    m.push('\n');
+    for (year, pop) in &projection.states {
+        let district = pop.aggregate("district");
+        let _ = write!(m, "| {year} | {:.0} |", district.total());
+        for (b, _) in &bands {
+            let _ = write!(m, " {:.0} |", district.band_total(0, &scenario.bands[*b]));
+        }
+        m.push('\n');
+    }
+    if !scenario.expectations.is_empty() {
+        let _ = writeln!(
+            m,
+            "\nWhat the plan expects, beside the projection (reported, not imposed):\n"
+        );
+        let _ = writeln!(
+            m,
+            "| expectation | year | the plan expects | projected | |\n|---|---|---|---|---|"
+        );
+        for e in &scenario.expectations {
+            let Some(pop) = projection.at(e.year) else {
+                continue;
+            };
+            let district = pop.aggregate("district");
+            let persons = district.band_total(0, &scenario.bands[e.band]);
+            let (value, text, expected) = match e.kind {
+                ExpectationKind::Share => (
+                    persons / district.total(),
+                    format!("{:.1} %", 100.0 * persons / district.total()),
+                    format!("{} {:.1} %", e.op.symbol(), 100.0 * e.value),
+                ),
+                ExpectationKind::Count => (
+                    persons,
+                    format!("{persons:.0}"),
+                    format!("{} {:.0}", e.op.symbol(), e.value),
+                ),
+            };
+            let holds = match e.op {
+                Comparison::AtLeast => value >= e.value,
+                Comparison::AtMost => value <= e.value,
+                Comparison::Equal => (value - e.value).abs() <= 1e-9 * e.value.abs().max(1.0),
+                Comparison::About => (value - e.value).abs() <= 0.05 * e.value.abs(),
+            };
+            let _ = writeln!(
+                m,
+                "| {} | {} | {expected} | {text} | {} |",
+                e.id,
+                e.year,
+                if holds { "as expected" } else { "**differs**" }
+            );
+        }
+    }
+    if let Some((_, last)) = projection.horizon() {
+        let _ = writeln!(m, "\nBy street in {horizon}:\n");
+        let _ = writeln!(
+            m,
+            "| street | residents {base} | residents {horizon} | aged 60+ | under 3 |\n|---|---|---|---|---|"
+        );
+        let elderly = scenario.band_index("elderly");
+        let infants = scenario.band_index("infants");
+        for (i, a) in scenario.areas.iter().enumerate() {
+            let count =
+                |b: Option<usize>| b.map_or(f64::NAN, |b| last.band_total(i, &scenario.bands[b]));
+            let _ = writeln!(
+                m,
+                "| {} {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+                a.name_zh,
+                a.name_en,
+                scenario.base.area_total(i),
+                last.area_total(i),
+                count(elderly),
+                count(infants)
+            );
+        }
+    }
+
+    match allocation {
+        Allocation::Plan(plan) => {
+            let _ = writeln!(m, "\n## The plan\n");
+            let _ = writeln!(
+                m,
+                "Additions by street over {}–{horizon} (units of each service):\n",
+                base + 1
+            );
+            let _ = write!(m, "| street |");
+            for s in &scenario.services {
+                let _ = write!(m, " {} |", s.id);
+            }
+            let _ = write!(m, "\n|---|");
+            for _ in &scenario.services {
+                let _ = write!(m, "---|");
+            }
+            m.push('\n');
+            for a in &scenario.areas {
+                let _ = write!(m, "| {} {} |", a.name_zh, a.name_en);
+                for s in &scenario.services {
+                    let added: f64 = plan
+                        .rows
+                        .iter()
+                        .filter(|r| r.area == a.id && r.service == s.id)
+                        .map(|r| r.added)
+                        .sum();
+                    let _ = write!(m, " {added:.0} |");
+                }
+                m.push('\n');
+            }
+            let _ = writeln!(m, "\nAdditions by year:\n");
+            let _ = write!(m, "| service |");
+            for y in &plan.years {
+                let _ = write!(m, " {y} |");
+            }
+            let _ = write!(m, "\n|---|");
+            for _ in &plan.years {
+                let _ = write!(m, "---|");
+            }
+            m.push('\n');
+            for s in &scenario.services {
+                let _ = write!(m, "| {} |", s.id);
+                for y in &plan.years {
+                    let added: f64 = plan
+                        .rows
+                        .iter()
+                        .filter(|r| r.year == *y && r.service == s.id)
+                        .map(|r| r.added)
+                        .sum();
+                    let _ = write!(m, " {added:.0} |");
+                }
+                m.push('\n');
+            }
+            let _ = writeln!(
+                m,
+                "\nCost by year (relative units): {}; total {:.0}.\n",
+                plan.cost_by_year
+                    .iter()
+                    .map(|(y, c)| format!("{y}: {c:.0}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                plan.total_cost
+            );
+
+            let _ = writeln!(m, "## Every target against the plan\n");
+            let _ = writeln!(
+                m,
+                "| target | class | year | required | achieved | status |\n|---|---|---|---|---|---|"
+            );
+            for t in &plan.targets {
+                let class = match t.class {
+                    TargetClass::Binding => "binding 约束性",
+                    TargetClass::Expected => "expected 预期性",
+                };
+                let status = match t.status {
+                    crate::TargetStatus::Met => "met",
+                    crate::TargetStatus::Missed => "**missed**",
+                };
+                let _ = writeln!(
+                    m,
+                    "| {} | {class} | {} | {} {} | {:.4} | {status} |",
+                    t.id,
+                    t.year,
+                    t.op.symbol(),
+                    t.required,
+                    t.achieved
+                );
+            }
+            let _ = writeln!(m, "\n## Binding targets and their marginal costs\n");
+            let _ = writeln!(
+                m,
+                "The marginal cost is the change in the plan's cost when the target's value rises by one of its units (d cost / d value; a share's unit is 1.0 = 100 percentage points).\n"
+            );
+            let _ = writeln!(m, "| target | marginal cost |\n|---|---|");
+            for t in plan
+                .targets
+                .iter()
+                .filter(|t| t.class == TargetClass::Binding)
+            {
+                let dual = t.dual.map_or(
+                    "not defined (a coverage of 100 % cannot rise, or an integer count)"
+                        .to_string(),
+                    |d| format!("{d:.2}"),
+                );
+                let _ = writeln!(m, "| {} | {dual} |", t.id);
+            }
+        }
+        Allocation::Conflict(c) => {
+            let _ = writeln!(m, "\n## Conflict: the binding targets cannot all hold\n");
+            let _ = writeln!(m, "{}.\n", c.message);
+            let _ = writeln!(
+                m,
+                "| member | area | year | would need to give |\n|---|---|---|---|"
+            );
+            for member in &c.members {
+                let _ = writeln!(
+                    m,
+                    "| {} | {} | {} | {:.3} |",
+                    member.name,
+                    member.area.as_deref().unwrap_or("district"),
+                    member.year.map_or("plan".to_string(), |y| y.to_string()),
+                    member.needed_slack
+                );
+            }
+        }
+    }
+
+    if !charts.is_empty() {
+        let _ = writeln!(m, "\n## Charts\n");
+        for (file, caption) in charts {
+            let _ = writeln!(m, "- [{caption}]({file})");
+        }
+    }
+    let _ = writeln!(m, "\n## Caveats\n");
+    let _ = writeln!(
+        m,
+        "- Street populations and their age structure are estimates where SOURCES.md says so; read street figures as orders of magnitude."
+    );
+    let _ = writeln!(
+        m,
+        "- Costs are relative assumptions, not budgets: compare options, do not book them."
+    );
+    let _ = writeln!(
+        m,
+        "- The projection is one deterministic path; fertility in particular is uncertain."
+    );
+    let _ = writeln!(
+        m,
+        "- Need rates turn persons into places; they are planning norms, not observed demand."
+    );
+    let _ = writeln!(
+        m,
+        "- The model has {} need years and {} streets; flows stay within each service's walking radius.",
+        need.years().len(),
+        need.area_count()
+    );
+    m
+}
+
+fn path_text(points: &[(i32, f64)]) -> String {
+    points
+        .iter()
+        .map(|(y, v)| format!("{v} ({y})"))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
