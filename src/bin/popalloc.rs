@@ -283,7 +283,7 @@ fn plan(scenario: &Scenario) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_outputs(scenario: &Scenario, out: &PathBuf) -> Result<(), Failure> {
+fn write_outputs(scenario: &Scenario, out: &std::path::Path) -> Result<(), Failure> {
     let projection = scenario.project(scenario.horizon())?;
     let need = Need::from_projection(scenario, &projection)?;
     let allocation = allocate(scenario, &need, &AllocationOptions::default())?;
