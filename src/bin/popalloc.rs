@@ -31,6 +31,43 @@ macro_rules! out {
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Print no messages on standard error, only errors.
+    #[arg(long, global = true)]
+    quiet: bool,
+    /// Print the result as JSON on standard output, for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+/// `--quiet` and `--json`, set once at start.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn json() -> bool {
+    JSON.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A message on standard error, unless `--quiet`.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        if !quiet() {
+            eprintln!($($arg)*);
+        }
+    }};
+}
+
+/// Prints a value as JSON on standard output.
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|source| Error::Json {
+        path: "<stdout>".into(),
+        source,
+    })?;
+    outln!("{text}");
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,16 +147,32 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    JSON.store(cli.json, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command.unwrap_or(Command::Run {
         dir: None,
         out: None,
     }) {
         Command::Run { dir, out } => load(dir.as_ref()).and_then(|s| {
+            if let Some(out) = &out {
+                write_outputs(&s, out)?;
+            }
+            if json() {
+                // One JSON document: need and the plan (or the conflict), as plan.json.
+                let projection = s.project(s.horizon())?;
+                let need = Need::from_projection(&s, &projection)?;
+                let allocation = allocate(&s, &need, &AllocationOptions::default())?;
+                outln!(
+                    "{}",
+                    popalloc::report::tables::plan_json(&s, &need, &allocation)?
+                );
+                return match allocation {
+                    Allocation::Conflict(c) => Err(Failure::Conflict(c)),
+                    Allocation::Plan(_) => Ok(()),
+                };
+            }
             project(&s)?;
             outln!();
-            if let Some(out) = out {
-                write_outputs(&s, &out)?;
-            }
             plan(&s)
         }),
         Command::Project { dir } => load(dir.as_ref()).and_then(|s| project(&s)),
@@ -133,7 +186,15 @@ fn main() -> ExitCode {
         } => load(dir.as_ref()).and_then(|s| sweep(&s, &target, from, to, steps)),
         Command::ExportLp { dir, out } => load(dir.as_ref()).and_then(|s| export(&s, out.as_ref())),
         Command::Validate { dir } => load(Some(&dir)).map(|s| {
-            eprintln!(
+            if json() {
+                outln!(
+                    "{{\"valid\": true, \"areas\": {}, \"services\": {}, \"targets\": {}}}",
+                    s.areas.len(),
+                    s.services.len(),
+                    s.targets.len()
+                );
+            }
+            note!(
                 "{}: valid ({} areas, {} services, {} targets)",
                 dir.display(),
                 s.areas.len(),
@@ -144,7 +205,7 @@ fn main() -> ExitCode {
         Command::Init { dir } => Scenario::write_default(&dir)
             .map_err(Failure::from)
             .map(|()| {
-                eprintln!(
+                note!(
                     "wrote the Yuzhong scenario to {}; edit it, then: popalloc validate {0}",
                     dir.display()
                 );
@@ -215,6 +276,9 @@ fn plan(scenario: &Scenario) -> Result<(), Failure> {
         Allocation::Plan(plan) => plan,
         Allocation::Conflict(c) => return Err(Failure::Conflict(c)),
     };
+    if json() {
+        return print_json(&plan);
+    }
     outln!(
         "Plan {}–{} (costs are relative figures; backend {})",
         plan.years[0],
@@ -289,7 +353,7 @@ fn write_outputs(scenario: &Scenario, out: &std::path::Path) -> Result<(), Failu
     let allocation = allocate(scenario, &need, &AllocationOptions::default())?;
     let files = popalloc::report::write_outputs(out, scenario, &projection, &need, &allocation)?;
     for file in files {
-        eprintln!("wrote {}", file.display());
+        note!("wrote {}", file.display());
     }
     Ok(())
 }
@@ -311,6 +375,9 @@ fn sweep(
         steps,
         &AllocationOptions::default(),
     )?;
+    if json() {
+        return print_json(&points);
+    }
     outln!("{:>12} {:>10} {:>14}", target, "status", "total cost");
     for p in points {
         let status = match p.status {
@@ -337,7 +404,7 @@ fn export(scenario: &Scenario, out: Option<&PathBuf>) -> Result<(), Failure> {
                 path: path.clone(),
                 source: e,
             })?;
-            eprintln!("wrote {}", path.display());
+            note!("wrote {}", path.display());
         }
         None => out!("{text}"),
     }
@@ -346,6 +413,22 @@ fn export(scenario: &Scenario, out: Option<&PathBuf>) -> Result<(), Failure> {
 
 fn project(scenario: &Scenario) -> Result<(), Failure> {
     let projection = scenario.project(scenario.horizon())?;
+    if json() {
+        // Persons of every band in the district, by date.
+        let bands: Vec<(String, Vec<(i32, f64)>)> = scenario
+            .bands
+            .iter()
+            .map(|b| {
+                let series = projection
+                    .states
+                    .iter()
+                    .map(|(y, p)| (*y, p.aggregate("district").band_total(0, b)))
+                    .collect();
+                (b.name().to_string(), series)
+            })
+            .collect();
+        return print_json(&bands);
+    }
     let band = |name: &str| scenario.band_index(name).map(|i| &scenario.bands[i]);
     outln!("{}", scenario.file.name);
     if let Some(zh) = &scenario.file.name_zh {
