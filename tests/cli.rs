@@ -183,11 +183,18 @@ fn conflicting_binding_targets_exit_2_and_are_named() {
 
 #[test]
 fn json_prints_one_document_and_quiet_silences_messages() {
-    let out = popalloc().args(["run", "--json", "--quiet"]).output().unwrap();
+    let out = popalloc()
+        .args(["run", "--json", "--quiet"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(value["horizon"], 2025);
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = popalloc().args(["project", "--json"]).output().unwrap();
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(value.as_array().unwrap().iter().any(|b| b[0] == "elderly"));
