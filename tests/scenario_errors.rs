@@ -553,3 +553,64 @@ fn every_problem_is_reported_not_just_the_first() {
     });
     assert!(all.len() >= 4, "{all:#?}");
 }
+
+#[test]
+fn radius_defaults_to_the_life_circle_of_a_known_service_only() {
+    // primary: the 10-minute tier when omitted.
+    let dir = fixture("radius-default");
+    edit(
+        &dir,
+        "scenario.toml",
+        "need_rate = 1.0\nradius_minutes = 10\n",
+        "need_rate = 1.0\n",
+    );
+    let s = Scenario::load(&dir).unwrap();
+    assert_eq!(s.services[1].radius_minutes, 10.0);
+    std::fs::remove_dir_all(&dir).unwrap();
+    // An unknown service must give its radius.
+    let e = one(
+        "radius-missing",
+        "scenario.toml",
+        "services[1].radius_minutes",
+        |d| {
+            edit(
+                d,
+                "scenario.toml",
+                "id = \"primary\"",
+                "id = \"sports_halls\"",
+            );
+            edit(
+                d,
+                "scenario.toml",
+                "need_rate = 1.0\nradius_minutes = 10\n",
+                "need_rate = 1.0\n",
+            );
+            edit(d, "costs.csv", "primary,public", "sports_halls,public");
+            edit(
+                d,
+                "stock.csv",
+                "north,primary,public",
+                "north,sports_halls,public",
+            );
+            edit(
+                d,
+                "stock.csv",
+                "centre,primary,public",
+                "centre,sports_halls,public",
+            );
+            edit(
+                d,
+                "stock.csv",
+                "south,primary,public",
+                "south,sports_halls,public",
+            );
+            edit(
+                d,
+                "scenario.toml",
+                "service = \"primary\"",
+                "service = \"sports_halls\"",
+            );
+        },
+    );
+    assert!(matches!(e, Error::BadSettings { .. }), "{e:?}");
+}

@@ -216,8 +216,11 @@ pub struct ServiceEntry {
     pub band: String,
     /// Need per person of the band (units per person; 0.03 = 30 per 1,000).
     pub need_rate: f64,
-    /// Walking radius of the service in minutes (its life circle).
-    pub radius_minutes: f64,
+    /// Walking radius of the service in minutes (its life circle). Omitted: the
+    /// GB 50180-2018 tier of a known service id (`childcare` and `kindergarten` 5,
+    /// `primary` 10, `junior` and `elder_beds` 15); other services must give it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_minutes: Option<f64>,
     /// Variants of capacity (at least one), e.g. `nursing_government`.
     pub variants: Vec<String>,
     /// Smallest addition (units): an area adds 0 or at least this much of a variant in a

@@ -788,6 +788,18 @@ fn read_migration(
     })
 }
 
+/// The GB 50180-2018 life-circle tier (walking minutes) of a known service id: 5 for
+/// nurseries and kindergartens, 10 for primary schools, 15 for junior schools and care
+/// homes (DESIGN §6).
+fn life_circle_minutes(service: &str) -> Option<f64> {
+    match service {
+        "childcare" | "kindergarten" => Some(5.0),
+        "primary" => Some(10.0),
+        "junior" | "elder_beds" => Some(15.0),
+        _ => None,
+    }
+}
+
 /// The services with their stock, costs and caps; problems in those files go to
 /// `problems` while the services themselves stay usable for checking targets.
 fn read_services(
@@ -824,9 +836,19 @@ fn read_services(
                 });
                 0
             });
+        let radius = entry
+            .radius_minutes
+            .or_else(|| life_circle_minutes(&entry.id));
+        if radius.is_none() {
+            problems.push(Error::BadSettings {
+                path: toml.to_path_buf(),
+                field: field("radius_minutes"),
+                problem: "give the walking radius in minutes: the service is not one with a GB 50180-2018 default",
+            });
+        }
         for (name, v) in [
             ("need_rate", entry.need_rate),
-            ("radius_minutes", entry.radius_minutes),
+            ("radius_minutes", radius.unwrap_or(0.0)),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 problems.push(Error::InvalidSetting {
@@ -861,7 +883,7 @@ fn read_services(
             unit: entry.unit.clone(),
             band,
             need_rate: entry.need_rate,
-            radius_minutes: entry.radius_minutes,
+            radius_minutes: radius.unwrap_or(f64::INFINITY),
             variants: entry.variants.clone(),
             min_addition: entry.min_addition.filter(|m| *m > 0.0),
             stock: vec![vec![0.0; areas.len()]; entry.variants.len()],
