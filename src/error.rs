@@ -315,6 +315,41 @@ pub enum Error {
         problems: Vec<Error>,
     },
 
+    /// Two populations that must list the same areas in the same order do not: the area at
+    /// `position` differs.
+    #[error("{what}: area at position {position} is {found:?}, expected {expected:?}")]
+    AreaMismatch {
+        /// What is being compared, e.g. "later census areas vs earlier census".
+        what: &'static str,
+        /// The position in the list of areas, from 0.
+        position: usize,
+        /// The area id expected there.
+        expected: String,
+        /// The area id found.
+        found: String,
+    },
+
+    /// A ratio between two counts is undefined: its denominator is 0 (or so small that the
+    /// ratio is not finite) while its numerator is positive. A ratio 0 / 0 is taken as 0
+    /// and is not an error.
+    #[error(
+        "{ratio} for area {area:?}, {sex}, age group from {age}: {numerator} / {denominator} is not a finite number"
+    )]
+    UndefinedRatio {
+        /// The ratio, e.g. "cohort change ratio" or "child-woman ratio".
+        ratio: &'static str,
+        /// The area id.
+        area: String,
+        /// The sex of the persons counted in the numerator.
+        sex: crate::Sex,
+        /// The first age, in years, of the age group counted in the numerator.
+        age: usize,
+        /// The numerator (persons).
+        numerator: f64,
+        /// The denominator (persons).
+        denominator: f64,
+    },
+
     /// An iterative computation did not reach its tolerance.
     #[error("{what} did not converge: {detail}")]
     NoConvergence {
