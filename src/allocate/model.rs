@@ -68,12 +68,12 @@ pub enum RowRole {
     BudgetTotal,
     /// One year's budget.
     BudgetYear,
-    /// Capacity in an area serves at most itself: Σ_i flow[i→j] ≤ Σ_v cap[j].
+    /// Capacity in an area serves at most itself: Σ_i flow(i→j) ≤ Σ_v cap(j).
     CapacityBalance {
         /// Index of the service.
         service: usize,
     },
-    /// Served need in an area is at most its need: Σ_j flow[i→j] ≤ need[i].
+    /// Served need in an area is at most its need: Σ_j flow(i→j) ≤ need(i).
     ServedAtMostNeed {
         /// Index of the service.
         service: usize,

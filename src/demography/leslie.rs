@@ -190,7 +190,7 @@ impl LeslieMatrix {
     /// A[ω][ω]   = S(ω)
     /// ```
     ///
-    /// with f(0) = f(ω) = 0 (guaranteed by [`StepRates`]), so that A[0][ω] = 0. Had f(ω)
+    /// with f(0) = f(ω) = 0 (guaranteed by [`StepRates`]), so that A(0, ω) = 0. Had f(ω)
     /// been positive, the open group's end exposure S(ω)(W(ω−1) + W(ω)) would add
     /// (n/2) f(ω) S(ω) to the first-row entries of ω−1 and (n/2) f(ω) (1 + S(ω)) to ω; the
     /// code writes these terms, which vanish.

@@ -2,7 +2,7 @@
 //!
 //! Ages are single years `0..=ω` where the largest age is the open group ("100" means 100+),
 //! or age-group labels `0`, `1-4`, `5-9`, …, `95-99`, `100+` (or `0-4`, `5-9`, …), which
-//! [`read_population`] graduates to single years (see [`graduate`](crate::graduate)).
+//! [`read_population`] graduates to single years (see [`graduate`]).
 
 use std::collections::BTreeMap;
 use std::io::Read;
