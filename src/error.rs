@@ -350,6 +350,58 @@ pub enum Error {
         denominator: f64,
     },
 
+    /// A value handed to a chart cannot be drawn: it is NaN or infinite, larger in magnitude
+    /// than [`MAX_CHART_VALUE`](crate::report::charts::MAX_CHART_VALUE), negative where it
+    /// counts persons, or a year not after the one before it.
+    #[error("chart {chart}, {series}, value {index}: {value} is not {range}")]
+    ChartValue {
+        /// The chart, e.g. "population_pyramid".
+        chart: &'static str,
+        /// The series the value belongs to, e.g. "horizon males" or a band's label.
+        series: String,
+        /// The position of the value in its series, from 0.
+        index: usize,
+        /// The value found.
+        value: f64,
+        /// What it must be, e.g. "a finite number >= 0".
+        range: &'static str,
+    },
+
+    /// A series handed to a chart does not have one value for each point of its axis (each
+    /// age, year or street).
+    #[error("chart {chart}, {series}: {found} values for {expected} {axis}")]
+    ChartLength {
+        /// The chart, e.g. "bands_over_time".
+        chart: &'static str,
+        /// The series, e.g. a band's or a service's label.
+        series: String,
+        /// What the axis counts, e.g. "years".
+        axis: &'static str,
+        /// The number of points on the axis.
+        expected: usize,
+        /// The number of values found.
+        found: usize,
+    },
+
+    /// A title or label handed to a chart holds a control character, which an SVG (XML) file
+    /// cannot carry or shows as garbage.
+    #[error("chart {chart}: the label {label:?} holds a control character")]
+    ChartLabel {
+        /// The chart, e.g. "additions_by_street".
+        chart: &'static str,
+        /// The label found.
+        label: String,
+    },
+
+    /// The chart library failed while drawing valid data (a fault, not bad input).
+    #[error("chart {chart}: drawing failed: {detail}")]
+    Chart {
+        /// The chart, e.g. "cost_against_target".
+        chart: &'static str,
+        /// What the chart library said.
+        detail: String,
+    },
+
     /// An iterative computation did not reach its tolerance.
     #[error("{what} did not converge: {detail}")]
     NoConvergence {

@@ -5,7 +5,7 @@
 //! childcare places and school seats and allocates them at least cost.
 //!
 //! The flow runs one way, one module per stage: scenario → [`demography`] → need → allocate
-//! → report. This crate root re-exports what a user needs.
+//! → [`report`]. This crate root re-exports what a user needs.
 //!
 //! # Examples
 //!

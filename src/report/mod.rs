@@ -1,6 +1,7 @@
-//! Reports: tidy CSV, JSON and a Markdown planning memo (DESIGN §7). The report never
+//! Reports: tidy CSV, JSON, a Markdown planning memo and SVG charts (DESIGN §7). The report never
 //! solves; it writes what the other stages produced, each file atomically.
 
+pub mod charts;
 pub mod memo;
 pub mod tables;
 
