@@ -90,6 +90,31 @@ fn run_writes_every_output() {
         assert!(memo.contains(heading), "{heading}");
     }
     assert!(memo.contains("解放碑"));
+    // The charts: well-formed SVG holding the expected series, linked from the memo.
+    let svg = |file: &str| -> String {
+        let text =
+            std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{file} is not well-formed: {e}"));
+        assert!(
+            memo.contains(&format!("]({file})")),
+            "the memo does not link {file}"
+        );
+        text
+    };
+    let bands = svg("bands.svg");
+    for band in ["elderly", "infants", "primary", "persons"] {
+        assert!(bands.contains(band), "bands.svg lacks {band}");
+    }
+    let additions = svg("additions.svg");
+    for label in ["elder_beds", "childcare", "解放碑 Jiefangbei"] {
+        assert!(additions.contains(label), "additions.svg lacks {label}");
+    }
+    let pyramid = svg("pyramid_district.svg");
+    assert!(pyramid.contains("2020") && pyramid.contains("2025") && pyramid.contains("persons"));
+    for area in &s.areas {
+        svg(&format!("pyramid_{}.svg", area.id));
+    }
     // No temporary files are left behind.
     assert!(
         std::fs::read_dir(&dir).unwrap().all(|e| !e

@@ -117,6 +117,9 @@ enum Command {
         /// Number of values, ends included.
         #[arg(long, default_value_t = 5)]
         steps: usize,
+        /// Also draw cost against the target as an SVG chart into this file.
+        #[arg(long)]
+        chart: Option<PathBuf>,
     },
     /// Write the model (final stage: cost with the shortfall stage held) in CPLEX LP format.
     ///
@@ -183,7 +186,8 @@ fn main() -> ExitCode {
             from,
             to,
             steps,
-        } => load(dir.as_ref()).and_then(|s| sweep(&s, &target, from, to, steps)),
+            chart,
+        } => load(dir.as_ref()).and_then(|s| sweep(&s, &target, from, to, steps, chart.as_deref())),
         Command::ExportLp { dir, out } => load(dir.as_ref()).and_then(|s| export(&s, out.as_ref())),
         Command::Validate { dir } => load(Some(&dir)).map(|s| {
             if json() {
@@ -364,6 +368,7 @@ fn sweep(
     from: f64,
     to: f64,
     steps: usize,
+    chart: Option<&std::path::Path>,
 ) -> Result<(), Failure> {
     let need = need(scenario)?;
     let points = popalloc::allocate::sweep::sweep(
@@ -375,6 +380,33 @@ fn sweep(
         steps,
         &AllocationOptions::default(),
     )?;
+    if let Some(file) = chart {
+        let values: Vec<(f64, Option<f64>)> =
+            points.iter().map(|p| (p.value, p.total_cost)).collect();
+        let svg = popalloc::report::charts::cost_against_target(
+            &format!(
+                "{}: cost against {target}",
+                scenario
+                    .file
+                    .name_zh
+                    .as_deref()
+                    .unwrap_or(&scenario.file.name)
+            ),
+            target,
+            &values,
+            "cost (relative units)",
+        )?;
+        let dir = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "cost.svg".into());
+        popalloc::report::tables::write_files(dir, &[(name.as_str(), svg)])?;
+        note!("wrote {}", file.display());
+    }
     if json() {
         return print_json(&points);
     }

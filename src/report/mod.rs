@@ -2,6 +2,7 @@
 //! solves; it writes what the other stages produced, each file atomically.
 
 pub mod charts;
+pub mod figures;
 pub mod memo;
 pub mod tables;
 
@@ -14,7 +15,8 @@ use crate::need::Need;
 use crate::scenario::Scenario;
 
 /// Writes every output of a run into `dir`: projection.csv, bands.csv, components.csv,
-/// need.csv, plan.csv and targets.csv (when there is a plan), plan.json and report.md.
+/// need.csv, plan.csv and targets.csv (when there is a plan), plan.json, the SVG charts of
+/// [`figures::all`] and report.md (which links them).
 /// Returns the files written.
 ///
 /// # Errors
@@ -45,19 +47,36 @@ pub fn write_outputs(
     allocation: &Allocation,
 ) -> Result<Vec<PathBuf>> {
     let mut files = vec![
-        ("projection.csv", tables::projection_csv(projection)),
-        ("bands.csv", tables::bands_csv(scenario, projection)),
-        ("components.csv", tables::components_csv(projection)),
-        ("need.csv", tables::need_csv(scenario, need)),
+        (
+            "projection.csv".to_string(),
+            tables::projection_csv(projection),
+        ),
+        (
+            "bands.csv".to_string(),
+            tables::bands_csv(scenario, projection),
+        ),
+        (
+            "components.csv".to_string(),
+            tables::components_csv(projection),
+        ),
+        ("need.csv".to_string(), tables::need_csv(scenario, need)),
     ];
     if let Allocation::Plan(plan) = allocation {
-        files.push(("plan.csv", tables::plan_csv(plan)));
-        files.push(("targets.csv", tables::targets_csv(plan)));
+        files.push(("plan.csv".to_string(), tables::plan_csv(plan)));
+        files.push(("targets.csv".to_string(), tables::targets_csv(plan)));
     }
-    files.push(("plan.json", tables::plan_json(scenario, need, allocation)?));
     files.push((
-        "report.md",
-        memo::memo(scenario, projection, need, allocation, &[]),
+        "plan.json".to_string(),
+        tables::plan_json(scenario, need, allocation)?,
     ));
-    tables::write_files(dir, &files)
+    let charts = figures::all(scenario, projection, allocation)?;
+    let captions: Vec<(&str, &str)> = charts
+        .iter()
+        .map(|c| (c.file.as_str(), c.caption.as_str()))
+        .collect();
+    let memo = memo::memo(scenario, projection, need, allocation, &captions);
+    files.extend(charts.iter().map(|c| (c.file.clone(), c.svg.clone())));
+    files.push(("report.md".to_string(), memo));
+    let named: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    tables::write_files(dir, &named)
 }

@@ -1,0 +1,168 @@
+//! The charts of a run, made from its projection and plan: population pyramids of the
+//! district and of each street (base vs horizon), the 60+, 0–2 and school-age bands over
+//! time, and additions by street and service.
+
+use crate::allocate::Allocation;
+use crate::demography::population::Population;
+use crate::demography::projection::Projection;
+use crate::demography::sex::Sex;
+use crate::error::Result;
+use crate::report::charts;
+use crate::scenario::Scenario;
+
+/// One chart: its file name, a caption for the memo, and the SVG text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// File name, e.g. `pyramid_district.svg`.
+    pub file: String,
+    /// Caption, e.g. "Population pyramid, district, 2020 and 2025".
+    pub caption: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// Every chart of a run (no chart needs a solve; a conflict only drops the additions).
+///
+/// # Errors
+///
+/// The chart errors of [`charts`] (they do not arise from a valid projection and plan).
+pub fn all(
+    scenario: &Scenario,
+    projection: &Projection,
+    allocation: &Allocation,
+) -> Result<Vec<Figure>> {
+    let mut figures = Vec::new();
+    let (Some((base_year, base)), Some((horizon, last))) =
+        (projection.states.first(), projection.states.last())
+    else {
+        return Ok(figures);
+    };
+    let ages: Vec<String> = (0..base.groups())
+        .map(|g| {
+            if g + 1 == base.groups() {
+                format!("{}+", g * base.width())
+            } else {
+                (g * base.width()).to_string()
+            }
+        })
+        .collect();
+    let age_labels: Vec<&str> = ages.iter().map(String::as_str).collect();
+    let name = scenario
+        .file
+        .name_zh
+        .as_deref()
+        .unwrap_or(&scenario.file.name);
+    let mut pyramid = |file: String,
+                       title: String,
+                       caption: String,
+                       b: &Population,
+                       h: &Population|
+     -> Result<()> {
+        let svg = charts::population_pyramid(
+            &title,
+            &age_labels,
+            (b.series(0, Sex::Female), b.series(0, Sex::Male)),
+            (h.series(0, Sex::Female), h.series(0, Sex::Male)),
+            &base_year.to_string(),
+            &horizon.to_string(),
+        )?;
+        figures.push(Figure { file, caption, svg });
+        Ok(())
+    };
+    pyramid(
+        "pyramid_district.svg".into(),
+        format!("{name}: population {base_year} and {horizon}"),
+        format!("Population pyramid, district, {base_year} and {horizon}"),
+        &base.aggregate("district"),
+        &last.aggregate("district"),
+    )?;
+    for (i, area) in scenario.areas.iter().enumerate() {
+        let one = |p: &Population| -> Result<Population> {
+            Population::from_values(
+                vec![area.id.clone()],
+                p.width(),
+                p.groups(),
+                p.area_values(i).to_vec(),
+            )
+        };
+        pyramid(
+            format!("pyramid_{}.svg", area.id),
+            format!(
+                "{} {}: population {base_year} and {horizon}",
+                area.name_zh, area.name_en
+            ),
+            format!(
+                "Population pyramid, {} {}, {base_year} and {horizon}",
+                area.name_zh, area.name_en
+            ),
+            &one(base)?,
+            &one(last)?,
+        )?;
+    }
+    let years: Vec<i32> = projection.states.iter().map(|(y, _)| *y).collect();
+    let series: Vec<(&str, Vec<f64>)> = [
+        "elderly",
+        "infants",
+        "preschool",
+        "primary",
+        "junior",
+        "senior",
+    ]
+    .iter()
+    .filter_map(|n| scenario.band_index(n))
+    .map(|b| {
+        let band = &scenario.bands[b];
+        let values = projection
+            .states
+            .iter()
+            .map(|(_, p)| p.aggregate("district").band_total(0, band))
+            .collect();
+        (band.name(), values)
+    })
+    .collect();
+    figures.push(Figure {
+        file: "bands.svg".into(),
+        caption: "Aged 60+, under 3 and school ages over time, district".into(),
+        svg: charts::bands_over_time(&format!("{name}: age bands"), &years, &series, "persons")?,
+    });
+    if let Allocation::Plan(plan) = allocation {
+        let streets: Vec<String> = scenario
+            .areas
+            .iter()
+            .map(|a| format!("{} {}", a.name_zh, a.name_en))
+            .collect();
+        let street_labels: Vec<&str> = streets.iter().map(String::as_str).collect();
+        let services: Vec<(&str, Vec<f64>)> = scenario
+            .services
+            .iter()
+            .map(|s| {
+                let added = scenario
+                    .areas
+                    .iter()
+                    .map(|a| {
+                        plan.rows
+                            .iter()
+                            .filter(|r| r.area == a.id && r.service == s.id)
+                            .map(|r| r.added)
+                            .sum()
+                    })
+                    .collect();
+                (s.id.as_str(), added)
+            })
+            .collect();
+        figures.push(Figure {
+            file: "additions.svg".into(),
+            caption: format!(
+                "Additions by street and service, {}–{horizon}",
+                base_year + 1
+            ),
+            svg: charts::additions_by_street(
+                &format!("{name}: additions {}–{horizon}", base_year + 1),
+                &street_labels,
+                &services,
+                "units (beds, places, seats)",
+            )?,
+        });
+    }
+    Ok(figures)
+}
