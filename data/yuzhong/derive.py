@@ -129,6 +129,7 @@ COSTS = [
 CONVERSIONS = [
     ("elder_beds", "ordinary_government", "nursing_government", 3.0),
     ("elder_beds", "ordinary_social", "nursing_social", 3.0),
+    ("kindergarten", "private", "inclusive_private", 0.5),
 ]
 
 
