@@ -49,7 +49,8 @@ pub fn memo(
     );
 
     let _ = writeln!(m, "## Assumptions\n");
-    let _ = writeln!(m, "| assumption | value |\n|---|---|");
+    let _ = writeln!(m, "| assumption | value | source |\n|---|---|---|");
+    let source = |key: &str| scenario.file.provenance.get(key).map_or("", String::as_str);
     let (fertility, srb) = &scenario.fertility;
     let fertility_text = match fertility {
         FertilityAssumption::Asfr(_) => "age-specific rates from a file".to_string(),
@@ -61,8 +62,23 @@ pub fn memo(
             path_text(tfr.points())
         ),
     };
-    let _ = writeln!(m, "| fertility | {fertility_text} |");
-    let _ = writeln!(m, "| sex ratio at birth | {srb} males per female |");
+    let _ = writeln!(
+        m,
+        "| base population | {:.0} residents in {} streets, {base} | {} |",
+        scenario.base.total(),
+        scenario.areas.len(),
+        source("population")
+    );
+    let _ = writeln!(
+        m,
+        "| fertility | {fertility_text} | {} |",
+        source("fertility")
+    );
+    let _ = writeln!(
+        m,
+        "| sex ratio at birth | {srb} males per female | {} |",
+        source("sex_ratio_at_birth")
+    );
     let mortality = match &scenario.mortality {
         MortalityAssumption::Mx(_) => "death rates from a file".to_string(),
         MortalityAssumption::Brass { e0, .. } => format!(
@@ -71,23 +87,35 @@ pub fn memo(
             path_text(e0[1].points())
         ),
     };
-    let _ = writeln!(m, "| mortality | {mortality} |");
+    let _ = writeln!(m, "| mortality | {mortality} | {} |", source("mortality"));
     let migration: f64 = scenario.areas.iter().map(|a| a.net_migration).sum();
     let _ = writeln!(
         m,
-        "| migration | net {migration:+.0} persons a year over all streets, {:.0} % female, Rogers–Castro age shape |",
-        100.0 * scenario.migration.female_share
+        "| migration | net {migration:+.0} persons a year over all streets, {:.0} % female, Rogers–Castro age shape | {} |",
+        100.0 * scenario.migration.female_share,
+        source("migration")
     );
     for s in &scenario.services {
         let _ = writeln!(
             m,
-            "| need: {} | {} {} per person of band {} (radius {} walking minutes) |",
+            "| need: {} | {} {} per person of band {} (radius {} walking minutes) | {} |",
             s.name,
             s.need_rate,
             s.unit,
             scenario.bands[s.band].name(),
-            s.radius_minutes
+            s.radius_minutes,
+            source("need")
         );
+    }
+    for (key, label) in [
+        ("stock", "capacity in the base year"),
+        ("costs", "unit costs"),
+        ("access", "walking times"),
+        ("targets", "targets"),
+    ] {
+        if let Some(text) = scenario.file.provenance.get(key) {
+            let _ = writeln!(m, "| {label} | | {text} |");
+        }
     }
     let _ = writeln!(
         m,

@@ -93,6 +93,12 @@ pub struct ScenarioFile {
     /// imposed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expectations: Vec<ExpectationEntry>,
+    /// Where the assumptions come from, in words, keyed by what they concern
+    /// (`population`, `fertility`, `mortality`, `migration`, `need`, `stock`, `costs`, `access`,
+    /// `targets`): marks such as "[plan]", "[census]", "[WPP]" or "[estimate: method]",
+    /// repeated in the memo beside each assumption.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub provenance: std::collections::BTreeMap<String, String>,
     /// Uncertainty of the assumptions (Monte Carlo); accepted and kept for later stages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<toml::Table>,
