@@ -18,8 +18,8 @@ pub(crate) struct Layout {
     pub add: Vec<usize>,
     /// First index of each conversion's variables: `conv[c] + i * years + t`.
     pub conv: Vec<usize>,
-    /// Flows per service and year: `(from area i, to area j, variable)`.
-    pub flows: Vec<Vec<Vec<(usize, usize, usize)>>>,
+    /// Flows per service and year, indexed both ways.
+    pub flows: Vec<Vec<Flows>>,
     /// The binary of each area for each `area_count` target: `(target, first variable)`.
     pub area_flags: Vec<(usize, usize)>,
     /// Cost terms of each year's additions and conversions.
@@ -35,6 +35,24 @@ impl Layout {
     /// The variable of a conversion.
     pub fn conv_var(&self, conversion: usize, area: usize, t: usize) -> usize {
         self.conv[conversion] + area * self.years.len() + t
+    }
+}
+
+/// The flow variables of one service and year: `served_by[i]` serve the need of area i
+/// (from any area in reach), `drawn_from[j]` use capacity in area j.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Flows {
+    pub served_by: Vec<Vec<usize>>,
+    pub drawn_from: Vec<Vec<usize>>,
+}
+
+impl Flows {
+    /// Terms `(variable, coefficient)` of the need of some areas served.
+    pub fn served_terms(&self, areas: &[usize], coefficient: f64) -> Vec<(usize, f64)> {
+        areas
+            .iter()
+            .flat_map(|&i| self.served_by[i].iter().map(move |&v| (v, coefficient)))
+            .collect()
     }
 }
 
@@ -152,7 +170,10 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
     for (f, service) in scenario.services.iter().enumerate() {
         let mut per_year = Vec::new();
         for (t, &year) in years.iter().enumerate() {
-            let mut flows = Vec::new();
+            let mut flows = Flows {
+                served_by: vec![Vec::new(); n],
+                drawn_from: vec![Vec::new(); n],
+            };
             for i in 0..n {
                 for j in 0..n {
                     if i == j || scenario.access.minutes(i, j) <= service.radius_minutes {
@@ -162,18 +183,16 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
                             area_id(i),
                             area_id(j)
                         ));
-                        flows.push((i, j, v));
+                        flows.served_by[i].push(v);
+                        flows.drawn_from[j].push(v);
                     }
                 }
             }
             for j in 0..n {
                 let all: Vec<usize> = (0..service.variants.len()).collect();
                 let (stock, cap) = sum_capacity(scenario, &layout, f, &all, &[j], t);
-                let mut terms: Vec<(usize, f64)> = flows
-                    .iter()
-                    .filter(|x| x.1 == j)
-                    .map(|x| (x.2, 1.0))
-                    .collect();
+                let mut terms: Vec<(usize, f64)> =
+                    flows.drawn_from[j].iter().map(|&v| (v, 1.0)).collect();
                 terms.extend(cap.into_iter().map(|(v, c)| (v, -c)));
                 model.row(Row {
                     name: format!("capacity_{}_{}_{year}", service.id, area_id(j)),
@@ -189,11 +208,7 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
             let total_need = need.district_need(f, year).unwrap_or(0.0);
             for i in 0..n {
                 let need_i = need.need(f, i, year).unwrap_or(0.0);
-                let terms: Vec<(usize, f64)> = flows
-                    .iter()
-                    .filter(|x| x.0 == i)
-                    .map(|x| (x.2, 1.0))
-                    .collect();
+                let terms = flows.served_terms(&[i], 1.0);
                 if total_need > 0.0 {
                     // Unmet need = need − served: minimising it is maximising served.
                     model
@@ -228,11 +243,7 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
                 }
                 // coverage_i = Σ_j flow[i→j] / need_i, as terms.
                 let coverage = |i: usize, need_i: f64| -> Vec<(usize, f64)> {
-                    layout.flows[f][t]
-                        .iter()
-                        .filter(|x| x.0 == i)
-                        .map(|x| (x.2, 1.0 / need_i))
-                        .collect()
+                    layout.flows[f][t].served_terms(&[i], 1.0 / need_i)
                 };
                 match equity.measure {
                     EquityMeasure::LargestGap => {
@@ -578,11 +589,7 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
                         .iter()
                         .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
                         .sum();
-                    let terms = layout.flows[f][t]
-                        .iter()
-                        .filter(|x| members.contains(&x.0))
-                        .map(|x| (x.2, 1.0))
-                        .collect();
+                    let terms = layout.flows[f][t].served_terms(&members, 1.0);
                     (terms, target.value * need_here, target.value * need_here)
                 }
                 TargetKind::AreaCount => {

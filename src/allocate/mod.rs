@@ -145,43 +145,7 @@ pub fn allocate(
     };
     let limit = options.time_limit_seconds;
 
-    let (values, hold) = match options.shortfall_weight {
-        Some(weight) => {
-            let mut objective = model.cost.clone();
-            objective.extend(model.shortfall.iter().map(|&(v, c)| (v, c * weight)));
-            match solve(model, &objective, None, &[], Integers::Keep, backend, limit)? {
-                Outcome::Infeasible => return conflict(scenario, model, backend, limit),
-                Outcome::Optimal(s) => (s.values, None),
-            }
-        }
-        None => {
-            let Some(hold) = first_stage(model, backend, options)? else {
-                return conflict(scenario, model, backend, limit);
-            };
-            match solve(
-                model,
-                &model.cost,
-                None,
-                std::slice::from_ref(&hold),
-                Integers::Keep,
-                backend,
-                limit,
-            )? {
-                // The first stage's solution satisfies the hold row: infeasible here is a fault.
-                Outcome::Infeasible => {
-                    return Err(Error::Solver {
-                        backend: backend.name(),
-                        detail:
-                            "the cost stage is infeasible although the shortfall stage was solved"
-                                .into(),
-                    });
-                }
-                Outcome::Optimal(s) => (s.values, Some(hold)),
-            }
-        }
-    };
-    // Duals (and clean LP values) from clarabel, with the integer decisions fixed.
-    let extra: Vec<Row> = hold.iter().cloned().collect();
+    // The objective of the final stage: cost, or cost + weighted shortfall.
     let objective = match options.shortfall_weight {
         Some(w) => {
             let mut o = model.cost.clone();
@@ -190,26 +154,58 @@ pub fn allocate(
         }
         None => model.cost.clone(),
     };
-    let integers = if mixed {
-        Integers::FixedAt(&values)
-    } else {
-        Integers::Keep
+    let hold = match options.shortfall_weight {
+        Some(_) => None,
+        None => match first_stage(model, backend, options)? {
+            Some(hold) => Some(hold),
+            None => return conflict(scenario, model, backend, limit),
+        },
     };
-    // A clarabel fault here is the plan's own backend failing (an error); after a MILP
-    // backend it only costs the duals.
-    let (values, duals, dual_backend) = match solve(
+    let extra: Vec<Row> = hold.into_iter().collect();
+    let last = match solve(
         model,
         &objective,
         None,
         &extra,
-        integers,
-        Backend::Clarabel,
+        Integers::Keep,
+        backend,
         limit,
-    ) {
-        Ok(Outcome::Optimal(Solved { values: v, duals })) => (v, duals, Some(Backend::Clarabel)),
-        Ok(Outcome::Infeasible) => (values, None, None),
-        Err(e) if backend == Backend::Clarabel => return Err(e),
-        Err(_) => (values, None, None),
+    )? {
+        Outcome::Optimal(s) => s,
+        // With a hold row, the first stage's solution is feasible: infeasible here is a fault.
+        Outcome::Infeasible if !extra.is_empty() => {
+            return Err(Error::Solver {
+                backend: backend.name(),
+                detail: "the cost stage is infeasible although the shortfall stage was solved"
+                    .into(),
+            });
+        }
+        Outcome::Infeasible => return conflict(scenario, model, backend, limit),
+    };
+    // Duals: from this very solve when it was clarabel's on an LP; otherwise from clarabel
+    // on the LP with the integer decisions fixed (a fault there only costs the duals).
+    let (values, duals, dual_backend) = if last.duals.is_some() {
+        (last.values, last.duals, Some(backend))
+    } else {
+        let integers = if mixed {
+            Integers::FixedAt(&last.values)
+        } else {
+            Integers::Keep
+        };
+        match solve(
+            model,
+            &objective,
+            None,
+            &extra,
+            integers,
+            Backend::Clarabel,
+            limit,
+        ) {
+            Ok(Outcome::Optimal(Solved { values: v, duals })) => {
+                (v, duals, Some(Backend::Clarabel))
+            }
+            _ => (last.values, None, None),
+        }
     };
     certify(model, &values, &extra)?;
     Ok(Allocation::Plan(plan::make_plan(

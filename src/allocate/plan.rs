@@ -168,10 +168,9 @@ pub(crate) fn make_plan(
     let cap = capacities(scenario, layout, values);
     let n = layout.areas;
     let served = |f: usize, i: usize, t: usize| -> f64 {
-        layout.flows[f][t]
+        layout.flows[f][t].served_by[i]
             .iter()
-            .filter(|x| x.0 == i)
-            .map(|x| values[x.2])
+            .map(|&v| values[v])
             .sum()
     };
     let mut rows = Vec::new();
