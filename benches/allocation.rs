@@ -198,6 +198,7 @@ fn synthetic(areas: usize) -> (Scenario, Need) {
         access: None,
         targets: Vec::new(),
         expectations: Vec::new(),
+        provenance: BTreeMap::new(),
         uncertainty: None,
     };
     let ids: Vec<String> = (0..areas).map(|a| format!("area-{a:05}")).collect();
@@ -265,6 +266,8 @@ fn synthetic(areas: usize) -> (Scenario, Need) {
                 need_rate,
                 radius_minutes: RADIUS_MINUTES,
                 variants: variants.iter().map(|v| v.0.to_string()).collect(),
+                min_addition: None,
+                variant_caps: vec![vec![None; areas]; variants.len()],
                 stock: variants
                     .iter()
                     .map(|&(_, _, share)| need_now.iter().map(|n| (share * n).round()).collect())
@@ -284,12 +287,14 @@ fn synthetic(areas: usize) -> (Scenario, Need) {
             from: 2,
             to: 0,
             cost: 3.0,
+            max_per_area: None,
         },
         Conversion {
             service: 0,
             from: 3,
             to: 1,
             cost: 3.0,
+            max_per_area: None,
         },
     ];
     let mx = BTreeMap::from([(None, [gompertz(Sex::Female), gompertz(Sex::Male)])]);
