@@ -95,7 +95,7 @@ pub struct ScenarioFile {
     pub expectations: Vec<ExpectationEntry>,
     /// Where the assumptions come from, in words, keyed by what they concern
     /// (`population`, `fertility`, `mortality`, `migration`, `need`, `stock`, `costs`, `access`,
-    /// `targets`): marks such as "[plan]", "[census]", "[WPP]" or "[estimate: method]",
+    /// `targets`): marks such as `[plan]`, `[census]`, `[WPP]` or `[estimate: method]`,
     /// repeated in the memo beside each assumption.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub provenance: std::collections::BTreeMap<String, String>,
