@@ -199,3 +199,33 @@ fn json_prints_one_document_and_quiet_silences_messages() {
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(value.as_array().unwrap().iter().any(|b| b[0] == "elderly"));
 }
+
+#[test]
+fn run_with_a_bad_scenario_exits_1_and_writes_nothing() {
+    let dir = common::copy_fixture("tiny", "cli-bad-run");
+    let stock = dir.join("stock.csv");
+    let text = std::fs::read_to_string(&stock).unwrap();
+    std::fs::write(
+        &stock,
+        text.replace(
+            "north,elder_beds,nursing,40",
+            "north,elder_beds,nursing,-40",
+        ),
+    )
+    .unwrap();
+    let out_dir = temp("bad-run-out");
+    let out = popalloc()
+        .arg("run")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !out_dir.exists(),
+        "a bad scenario must not create the output directory"
+    );
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -100,26 +100,19 @@ pub fn all(
         )?;
     }
     let years: Vec<i32> = projection.states.iter().map(|(y, _)| *y).collect();
-    let series: Vec<(&str, Vec<f64>)> = [
-        "elderly",
-        "infants",
-        "preschool",
-        "primary",
-        "junior",
-        "senior",
-    ]
-    .iter()
-    .filter_map(|n| scenario.band_index(n))
-    .map(|b| {
-        let band = &scenario.bands[b];
-        let values = projection
-            .states
-            .iter()
-            .map(|(_, p)| p.aggregate("district").band_total(0, band))
-            .collect();
-        (band.name(), values)
-    })
-    .collect();
+    let series: Vec<(&str, Vec<f64>)> = crate::report::SUMMARY_BANDS
+        .iter()
+        .filter_map(|n| scenario.band_index(n))
+        .map(|b| {
+            let band = &scenario.bands[b];
+            let values = projection
+                .states
+                .iter()
+                .map(|(_, p)| p.aggregate("district").band_total(0, band))
+                .collect();
+            (band.name(), values)
+        })
+        .collect();
     figures.push(Figure {
         file: "bands.svg".into(),
         caption: "Aged 60+, under 3 and school ages over time, district".into(),

@@ -123,14 +123,7 @@ pub fn memo(
     );
 
     let _ = writeln!(m, "## The projection\n");
-    let names = [
-        "elderly",
-        "infants",
-        "preschool",
-        "primary",
-        "junior",
-        "senior",
-    ];
+    let names = crate::report::SUMMARY_BANDS;
     let bands: Vec<(usize, &str)> = names
         .iter()
         .filter_map(|n| scenario.band_index(n).map(|i| (i, *n)))

@@ -1,6 +1,17 @@
 //! Reports: tidy CSV, JSON, a Markdown planning memo and SVG charts (DESIGN §7). The report never
 //! solves; it writes what the other stages produced, each file atomically.
 
+/// The bands a report follows by name, when the scenario has them: aged 60+, under 3 and
+/// the school ages.
+pub const SUMMARY_BANDS: [&str; 6] = [
+    "elderly",
+    "infants",
+    "preschool",
+    "primary",
+    "junior",
+    "senior",
+];
+
 pub mod charts;
 pub mod figures;
 pub mod memo;
