@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use popalloc::{
-    Allocation, AllocationOptions, Comparison, Error, ExpectationKind, Need, Scenario, allocate,
+    Allocation, AllocationOptions, Error, ExpectationKind, Need, Projection, Scenario, allocate,
 };
 
 /// Writes a line to standard output; a closed pipe (`popalloc run | head`) ends the
@@ -157,14 +157,12 @@ fn main() -> ExitCode {
         out: None,
     }) {
         Command::Run { dir, out } => load(dir.as_ref()).and_then(|s| {
+            let (projection, need, allocation) = solve_scenario(&s)?;
             if let Some(out) = &out {
-                write_outputs(&s, out)?;
+                write_outputs(&s, out, &projection, &need, &allocation)?;
             }
             if json() {
                 // One JSON document: need and the plan (or the conflict), as plan.json.
-                let projection = s.project(s.horizon())?;
-                let need = Need::from_projection(&s, &projection)?;
-                let allocation = allocate(&s, &need, &AllocationOptions::default())?;
                 outln!(
                     "{}",
                     popalloc::report::tables::plan_json(&s, &need, &allocation)?
@@ -174,12 +172,18 @@ fn main() -> ExitCode {
                     Allocation::Plan(_) => Ok(()),
                 };
             }
-            project(&s)?;
+            project(&s, &projection)?;
             outln!();
-            plan(&s)
+            plan(&s, allocation)
         }),
-        Command::Project { dir } => load(dir.as_ref()).and_then(|s| project(&s)),
-        Command::Allocate { dir } => load(dir.as_ref()).and_then(|s| plan(&s)),
+        Command::Project { dir } => load(dir.as_ref()).and_then(|s| {
+            let projection = s.project(s.horizon())?;
+            project(&s, &projection)
+        }),
+        Command::Allocate { dir } => load(dir.as_ref()).and_then(|s| {
+            let (_, _, allocation) = solve_scenario(&s)?;
+            plan(&s, allocation)
+        }),
         Command::Sweep {
             dir,
             target,
@@ -274,9 +278,16 @@ fn need(scenario: &Scenario) -> popalloc::Result<Need> {
     Need::from_projection(scenario, &scenario.project(scenario.horizon())?)
 }
 
-fn plan(scenario: &Scenario) -> Result<(), Failure> {
-    let need = need(scenario)?;
-    let plan = match allocate(scenario, &need, &AllocationOptions::default())? {
+/// The whole flow once: projection to the horizon, need, allocation.
+fn solve_scenario(scenario: &Scenario) -> Result<(Projection, Need, Allocation), Failure> {
+    let projection = scenario.project(scenario.horizon())?;
+    let need = Need::from_projection(scenario, &projection)?;
+    let allocation = allocate(scenario, &need, &AllocationOptions::default())?;
+    Ok((projection, need, allocation))
+}
+
+fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
+    let plan = match allocation {
         Allocation::Plan(plan) => plan,
         Allocation::Conflict(c) => return Err(Failure::Conflict(c)),
     };
@@ -351,11 +362,14 @@ fn plan(scenario: &Scenario) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_outputs(scenario: &Scenario, out: &std::path::Path) -> Result<(), Failure> {
-    let projection = scenario.project(scenario.horizon())?;
-    let need = Need::from_projection(scenario, &projection)?;
-    let allocation = allocate(scenario, &need, &AllocationOptions::default())?;
-    let files = popalloc::report::write_outputs(out, scenario, &projection, &need, &allocation)?;
+fn write_outputs(
+    scenario: &Scenario,
+    out: &std::path::Path,
+    projection: &Projection,
+    need: &Need,
+    allocation: &Allocation,
+) -> Result<(), Failure> {
+    let files = popalloc::report::write_outputs(out, scenario, projection, need, allocation)?;
     for file in files {
         note!("wrote {}", file.display());
     }
@@ -443,8 +457,7 @@ fn export(scenario: &Scenario, out: Option<&PathBuf>) -> Result<(), Failure> {
     Ok(())
 }
 
-fn project(scenario: &Scenario) -> Result<(), Failure> {
-    let projection = scenario.project(scenario.horizon())?;
+fn project(scenario: &Scenario, projection: &Projection) -> Result<(), Failure> {
     if json() {
         // Persons of every band in the district, by date.
         let bands: Vec<(String, Vec<(i32, f64)>)> = scenario
@@ -497,21 +510,15 @@ fn project(scenario: &Scenario) -> Result<(), Failure> {
     outln!();
     outln!("What the plan expects (reported, not imposed):");
     for e in &scenario.expectations {
-        let Some(pop) = projection.at(e.year) else {
+        let Some((value, holds)) = e.projected(&scenario.bands, projection) else {
             continue;
         };
-        let district = pop.aggregate("district");
-        let persons = district.band_total(0, &scenario.bands[e.band]);
         let (projected, expected) = match e.kind {
             ExpectationKind::Share => (
-                format!("{:.1} %", 100.0 * persons / district.total()),
+                format!("{:.1} %", 100.0 * value),
                 format!("{:.1} %", 100.0 * e.value),
             ),
-            ExpectationKind::Count => (format!("{persons:.0}"), format!("{:.0}", e.value)),
-        };
-        let holds = match (e.kind, e.op) {
-            (ExpectationKind::Share, op) => compare(persons / district.total(), op, e.value),
-            (ExpectationKind::Count, op) => compare(persons, op, e.value),
+            ExpectationKind::Count => (format!("{value:.0}"), format!("{:.0}", e.value)),
         };
         outln!(
             "  {:<18} {} {} {expected:>9}; projected {projected:>9}  {}",
@@ -551,13 +558,4 @@ fn project(scenario: &Scenario) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-fn compare(value: f64, op: Comparison, target: f64) -> bool {
-    match op {
-        Comparison::AtLeast => value >= target,
-        Comparison::AtMost => value <= target,
-        Comparison::Equal => (value - target).abs() <= 1e-9 * target.abs().max(1.0),
-        Comparison::About => (value - target).abs() <= 0.05 * target.abs(),
-    }
 }

@@ -7,7 +7,7 @@ use crate::demography::projection::Projection;
 use crate::need::Need;
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption};
-use crate::scenario::target::{Comparison, ExpectationKind, TargetClass};
+use crate::scenario::target::{ExpectationKind, TargetClass};
 
 /// The memo: the question, the assumptions, the projection against what the plan expects,
 /// the plan by street and year, every target against what the plan achieves, the binding
@@ -155,28 +155,18 @@ pub fn memo(
             "| expectation | year | the plan expects | projected | |\n|---|---|---|---|---|"
         );
         for e in &scenario.expectations {
-            let Some(pop) = projection.at(e.year) else {
+            let Some((value, holds)) = e.projected(&scenario.bands, projection) else {
                 continue;
             };
-            let district = pop.aggregate("district");
-            let persons = district.band_total(0, &scenario.bands[e.band]);
-            let (value, text, expected) = match e.kind {
+            let (text, expected) = match e.kind {
                 ExpectationKind::Share => (
-                    persons / district.total(),
-                    format!("{:.1} %", 100.0 * persons / district.total()),
+                    format!("{:.1} %", 100.0 * value),
                     format!("{} {:.1} %", e.op.symbol(), 100.0 * e.value),
                 ),
                 ExpectationKind::Count => (
-                    persons,
-                    format!("{persons:.0}"),
+                    format!("{value:.0}"),
                     format!("{} {:.0}", e.op.symbol(), e.value),
                 ),
-            };
-            let holds = match e.op {
-                Comparison::AtLeast => value >= e.value,
-                Comparison::AtMost => value <= e.value,
-                Comparison::Equal => (value - e.value).abs() <= 1e-9 * e.value.abs().max(1.0),
-                Comparison::About => (value - e.value).abs() <= 0.05 * e.value.abs(),
             };
             let _ = writeln!(
                 m,

@@ -219,3 +219,33 @@ pub struct Expectation {
     /// The plan's words.
     pub description: Option<String>,
 }
+
+impl Expectation {
+    /// What the projection gives for this expectation, in its unit (a share of residents or
+    /// a count of persons), and whether that is what the plan expects; `None` when the
+    /// projection has no state at the expectation's year.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let projection = yuzhong.project(yuzhong.horizon())?;
+    /// let aging = yuzhong.expectations.iter().find(|e| e.id == "aging_rate_2025").unwrap();
+    /// let (share, holds) = aging.projected(&yuzhong.bands, &projection).unwrap();
+    /// assert!(share > 0.22 && holds);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn projected(
+        &self,
+        bands: &[crate::Band],
+        projection: &crate::Projection,
+    ) -> Option<(f64, bool)> {
+        let district = projection.at(self.year)?.aggregate("district");
+        let persons = district.band_total(0, bands.get(self.band)?);
+        let value = match self.kind {
+            ExpectationKind::Share => persons / district.total(),
+            ExpectationKind::Count => persons,
+        };
+        Some((value, self.op.holds(value, self.value)))
+    }
+}

@@ -68,6 +68,25 @@ pub enum Comparison {
 }
 
 impl Comparison {
+    /// Whether `value` compares to `target` as this comparison says; `=` holds to 1e-9
+    /// relative, `~` (about) to 5 %.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::Comparison;
+    /// assert!(Comparison::AtLeast.holds(0.247, 0.22));
+    /// assert!(!Comparison::About.holds(6121.0, 15000.0));
+    /// ```
+    pub fn holds(self, value: f64, target: f64) -> bool {
+        match self {
+            Comparison::AtLeast => value >= target,
+            Comparison::AtMost => value <= target,
+            Comparison::Equal => (value - target).abs() <= 1e-9 * target.abs().max(1.0),
+            Comparison::About => (value - target).abs() <= 0.05 * target.abs(),
+        }
+    }
+
     /// The symbol as written in files: `>=`, `<=`, `=` or `~`.
     pub fn symbol(self) -> &'static str {
         match self {
