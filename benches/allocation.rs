@@ -323,6 +323,7 @@ fn synthetic(areas: usize) -> (Scenario, Need) {
         access: grid_access(areas),
         targets: Vec::new(),
         expectations: Vec::new(),
+        uncertainty: popalloc::uncertainty::Uncertainty::default(),
     };
     let projection = scenario.project(HORIZON).unwrap();
     let need = Need::from_projection(&scenario, &projection).unwrap();

@@ -32,6 +32,7 @@ mod error;
 pub mod need;
 pub mod report;
 pub mod scenario;
+pub mod uncertainty;
 
 pub use allocate::{
     Allocation, AllocationOptions, Backend, Conflict, ConflictMember, Plan, PlanRow, TargetResult,

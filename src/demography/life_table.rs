@@ -264,6 +264,35 @@ impl LifeTable {
         self.ex[0]
     }
 
+    /// Life disparity e† (years lost to death), the sensitivity of e0 to a proportional
+    /// change of every death rate: e0 of the rates `m(x)·(1 + δ)` is ≈ e0 − δ·e†
+    /// (Keyfitz's entropy H = e† / e0).
+    ///
+    /// # Formula
+    ///
+    /// e† = Σ_x d(x) · ½ (e(x) + e(x+1)) / l(0), with d(ω) · e(ω) for the open group: the
+    /// deaths of each age weighted by the life expectancy remaining at the middle of it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{LifeTable, Sex};
+    ///
+    /// let mx: Vec<f64> = (0..=100).map(|x| 0.00005 * (0.095 * x as f64).exp()).collect();
+    /// let base = LifeTable::from_mx(Sex::Female, &mx)?;
+    /// let higher: Vec<f64> = mx.iter().map(|m| m * 1.01).collect();
+    /// let change = LifeTable::from_mx(Sex::Female, &higher)?.life_expectancy() - base.life_expectancy();
+    /// assert!((change + 0.01 * base.life_disparity()).abs() < 0.002);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn life_disparity(&self) -> f64 {
+        let last = self.ex.len() - 1;
+        let closed: f64 = (0..last)
+            .map(|x| self.dx[x] * 0.5 * (self.ex[x] + self.ex[x + 1]))
+            .sum();
+        (closed + self.dx[last] * self.ex[last]) / self.lx[0]
+    }
+
     /// The survival ratios of a one-year projection step (see [`survival_ratios`]).
     ///
     /// # Examples

@@ -221,10 +221,16 @@ impl Population {
         if area >= self.areas.len() {
             return 0.0;
         }
+        // The groups whose first age lies in the band: a contiguous range, summed in the
+        // same order as a scan of every group would (females, then males, by age).
+        let first = band.from().div_ceil(self.width);
+        let last = band
+            .to()
+            .map_or(self.groups, |to| (to / self.width + 1).min(self.groups));
         let mut sum = 0.0;
         for sex in Sex::ALL {
-            for (group, value) in self.series(area, sex).iter().enumerate() {
-                if band.contains(group * self.width) {
+            if let Some(values) = self.series(area, sex).get(first..last) {
+                for value in values {
                     sum += value;
                 }
             }

@@ -191,6 +191,17 @@ impl Projector {
     /// [`Error::InvalidRate`] for a multiplier that is negative or not finite (its `age` is
     /// the area's index), or a mortality multiplier of 0.
     pub fn with_multipliers(mut self, fertility: Vec<f64>, mortality: Vec<f64>) -> Result<Self> {
+        self.set_multipliers(fertility, mortality)?;
+        Ok(self)
+    }
+
+    /// Replaces each area's multipliers (as [`Projector::with_multipliers`]), e.g. between
+    /// steps when they move over the years.
+    ///
+    /// # Errors
+    ///
+    /// As [`Projector::with_multipliers`]; the projector is unchanged on error.
+    pub fn set_multipliers(&mut self, fertility: Vec<f64>, mortality: Vec<f64>) -> Result<()> {
         let areas = self.fertility_multipliers.len();
         for (what, v) in [
             ("fertility multipliers vs areas", &fertility),
@@ -216,7 +227,7 @@ impl Projector {
         }
         self.fertility_multipliers = fertility;
         self.mortality_multipliers = mortality;
-        Ok(self)
+        Ok(())
     }
 
     /// The number of areas.

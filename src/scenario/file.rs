@@ -99,9 +99,10 @@ pub struct ScenarioFile {
     /// repeated in the memo beside each assumption.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub provenance: std::collections::BTreeMap<String, String>,
-    /// Uncertainty of the assumptions (Monte Carlo); accepted and kept for later stages.
+    /// Uncertainty of the assumptions: Monte Carlo distributions, street deviations,
+    /// quantiles and sensitivity steps (defaults: [`Uncertainty::default`](crate::uncertainty::Uncertainty)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uncertainty: Option<toml::Table>,
+    pub uncertainty: Option<crate::uncertainty::UncertaintySection>,
 }
 
 /// A section that only names a file.

@@ -21,6 +21,7 @@ use crate::scenario::file::{ScenarioFile, TargetEntry};
 use crate::scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 use crate::scenario::source::Source;
 use crate::scenario::target::{Comparison, TargetKind, TargetLevel};
+use crate::uncertainty::Uncertainty;
 
 /// The scenario file's name in a directory: TOML first, else JSON.
 pub(crate) fn scenario_file_name(source: &Source) -> &'static str {
@@ -119,6 +120,10 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
         None => None,
     };
     let expectations = problems.take(read_expectations(&file, &toml_path, &bands));
+    let uncertainty = problems.take(Uncertainty::from_section(
+        file.uncertainty.as_ref(),
+        &toml_path,
+    ));
     let budget = file.budget.as_ref().map(|b| Budget {
         total: b.total,
         per_year: b.per_year,
@@ -148,6 +153,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
         access,
         targets,
         expectations,
+        uncertainty,
     ) {
         (
             Some(areas),
@@ -160,6 +166,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             Some(access),
             Some(targets),
             Some(expectations),
+            Some(uncertainty),
         ) => Ok(Scenario {
             file,
             areas,
@@ -174,6 +181,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             access,
             targets,
             expectations,
+            uncertainty,
         }),
         _ => Err(Error::InvalidScenario {
             path: source.root(),

@@ -63,6 +63,8 @@ pub struct Scenario {
     pub targets: Vec<Target>,
     /// What the plan expects of the population.
     pub expectations: Vec<Expectation>,
+    /// The uncertainty of the assumptions (Monte Carlo and sensitivity settings).
+    pub uncertainty: crate::uncertainty::Uncertainty,
 }
 
 impl Scenario {

@@ -5,12 +5,14 @@ use crate::demography::fertility::{FertileAges, Fertility};
 use crate::demography::life_table::LifeTable;
 use crate::demography::migration::Migrants;
 use crate::demography::population::OMEGA;
-use crate::demography::projection::{Projection, Projector, StepInput};
+use crate::demography::population::Population;
+use crate::demography::projection::{Projection, Projector, StepFlows, StepInput};
 use crate::demography::rates::StepRates;
 use crate::demography::sex::Sex;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_parameter};
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption, for_year};
+use crate::uncertainty::Variant;
 
 impl Scenario {
     /// The rates and migrants of the one-year step that starts in `year` (the interval
@@ -32,29 +34,72 @@ impl Scenario {
     /// # Ok::<(), popalloc::Error>(())
     /// ```
     pub fn step_input(&self, year: i32) -> Result<StepInput> {
+        self.step_input_variant(year, &Variant::default())
+    }
+
+    /// The rates and migrants of the step that starts in `year` under a [`Variant`] (its
+    /// district factors and e0 shift; street deviations act through the projector).
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::step_input`]; [`Error::InvalidParameter`] for a negative or
+    /// non-finite TFR or migration factor, or a non-finite e0 shift.
+    pub fn step_input_variant(&self, year: i32, variant: &Variant) -> Result<StepInput> {
+        let [female, male] = self.life_tables_variant(year, variant.e0_shift)?;
+        self.step_input_from(year, variant, &female, &male)
+    }
+
+    fn step_input_from(
+        &self,
+        year: i32,
+        variant: &Variant,
+        female: &LifeTable,
+        male: &LifeTable,
+    ) -> Result<StepInput> {
+        check_parameter(
+            "variant TFR factor",
+            variant.tfr_factor,
+            variant.tfr_factor >= 0.0,
+            ">= 0",
+        )?;
+        check_parameter(
+            "variant migration factor",
+            variant.migration_factor,
+            true,
+            "a finite number",
+        )?;
         let (fertility, srb) = &self.fertility;
+        let factor = variant.tfr_factor;
         let asfr = match fertility {
             FertilityAssumption::Asfr(map) => for_year(map, year)
-                .cloned()
+                .map(|v| v.iter().map(|f| f * factor).collect())
                 .unwrap_or_else(|| vec![0.0; OMEGA + 1]),
             FertilityAssumption::TfrShape { tfr, shape } => {
-                Fertility::from_shape(shape, tfr.at(year))?.into_vec()
+                Fertility::from_shape(shape, tfr.at(year) * factor)?.into_vec()
             }
-            FertilityAssumption::TfrGamma { tfr, mean_age, sd } => {
-                Fertility::gamma(tfr.at(year), *mean_age, *sd, FertileAges::default())?.into_vec()
-            }
+            FertilityAssumption::TfrGamma { tfr, mean_age, sd } => Fertility::gamma(
+                tfr.at(year) * factor,
+                *mean_age,
+                *sd,
+                FertileAges::default(),
+            )?
+            .into_vec(),
         };
-        let [female, male] = self.life_tables(year)?;
-        let rates = StepRates::from_life_tables(&female, &male, asfr, *srb)?;
+        let rates = StepRates::from_life_tables(female, male, asfr, *srb)?;
+        let scale = variant.migration_factor;
         let migrants = match self
             .migration
             .by_age
             .as_ref()
             .and_then(|map| for_year(map, year))
         {
-            Some(m) => m.clone(),
+            Some(m) => Migrants::from_values(
+                m.area_count(),
+                m.groups(),
+                m.values().iter().map(|v| v * scale).collect(),
+            )?,
             None => {
-                let totals: Vec<f64> = self.areas.iter().map(|a| a.net_migration).collect();
+                let totals: Vec<f64> = self.areas.iter().map(|a| a.net_migration * scale).collect();
                 Migrants::from_totals(
                     &totals,
                     self.migration.female_share,
@@ -72,6 +117,35 @@ impl Scenario {
     ///
     /// As [`Scenario::step_input`].
     pub fn life_tables(&self, year: i32) -> Result<[LifeTable; 2]> {
+        self.life_tables_variant(year, 0.0)
+    }
+
+    /// The district life tables of the step starting in `year` with `e0_shift` years added
+    /// to e0 of both sexes (Brass paths directly; death-rate files through a Brass step with
+    /// the year's table as the standard and β = 1). A shift of 0 changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::step_input`]; [`Error::NoConvergence`] when the shifted e0 cannot be
+    /// reached; [`Error::InvalidParameter`] for a non-finite shift.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let [f, _] = yuzhong.life_tables(2020)?;
+    /// let [g, _] = yuzhong.life_tables_variant(2020, 1.5)?;
+    /// assert!((g.life_expectancy() - f.life_expectancy() - 1.5).abs() < 1e-3);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn life_tables_variant(&self, year: i32, e0_shift: f64) -> Result<[LifeTable; 2]> {
+        check_parameter(
+            "variant e0 shift (years)",
+            e0_shift,
+            true,
+            "a finite number",
+        )?;
+        let shifted = e0_shift.abs() > 0.0;
         match &self.mortality {
             MortalityAssumption::Mx(map) => {
                 let [f, m] = for_year(map, year).ok_or(Error::InvalidParameter {
@@ -79,14 +153,22 @@ impl Scenario {
                     value: f64::from(year),
                     range: "a year the mx file covers",
                 })?;
-                Ok([
+                let tables = [
                     LifeTable::from_mx(Sex::Female, f)?,
                     LifeTable::from_mx(Sex::Male, m)?,
+                ];
+                if !shifted {
+                    return Ok(tables);
+                }
+                let [f, m] = tables;
+                Ok([
+                    brass_for_e0(&f, f.life_expectancy() + e0_shift, 1.0)?.1,
+                    brass_for_e0(&m, m.life_expectancy() + e0_shift, 1.0)?.1,
                 ])
             }
             MortalityAssumption::Brass { e0, standard, beta } => {
-                let (_, female) = brass_for_e0(&standard[0], e0[0].at(year), *beta)?;
-                let (_, male) = brass_for_e0(&standard[1], e0[1].at(year), *beta)?;
+                let (_, female) = brass_for_e0(&standard[0], e0[0].at(year) + e0_shift, *beta)?;
+                let (_, male) = brass_for_e0(&standard[1], e0[1].at(year) + e0_shift, *beta)?;
                 Ok([female, male])
             }
         }
@@ -128,6 +210,40 @@ impl Scenario {
     /// # Ok::<(), popalloc::Error>(())
     /// ```
     pub fn project(&self, horizon: i32) -> Result<Projection> {
+        self.project_variant(&Variant::default(), horizon)
+    }
+
+    /// Projects the base population to `horizon` under a [`Variant`], keeping every state
+    /// and flow.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::project_variant_with`].
+    pub fn project_variant(&self, variant: &Variant, horizon: i32) -> Result<Projection> {
+        let mut states = vec![(self.base_year(), self.base.clone())];
+        let mut flows = Vec::new();
+        self.project_variant_with(variant, horizon, |year, pop, step| {
+            states.push((year, pop.clone()));
+            flows.push(step.clone());
+        })?;
+        Ok(Projection { states, flows })
+    }
+
+    /// Projects under a [`Variant`] and hands each end-of-step population and the step's
+    /// flows to `visit` (memory: two populations). Each step's multipliers come from
+    /// [`Variant::multipliers`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `horizon` is not after the base year; the errors of
+    /// [`Scenario::step_input_variant`] and [`Projector::step`]; [`Error::LengthMismatch`]
+    /// when the variant's multipliers are not one per area.
+    pub fn project_variant_with(
+        &self,
+        variant: &Variant,
+        horizon: i32,
+        mut visit: impl FnMut(i32, &Population, &StepFlows),
+    ) -> Result<()> {
         let base = self.base_year();
         if horizon <= base {
             return Err(Error::InvalidParameter {
@@ -136,9 +252,29 @@ impl Scenario {
                 range: "a year after the base year",
             });
         }
-        let steps = (base..horizon)
-            .map(|year| self.step_input(year))
-            .collect::<Result<Vec<_>>>()?;
-        self.projector()?.project(&self.base, base, &steps, None)
+        let mut projector = self.projector()?;
+        let own_fertility: Vec<f64> = self.areas.iter().map(|a| a.fertility_multiplier).collect();
+        let own_mortality: Vec<f64> = self.areas.iter().map(|a| a.mortality_multiplier).collect();
+        let moves = variant.fertility_multipliers.is_some()
+            || variant.mortality_multipliers.is_some()
+            || variant.streets.is_some();
+        let mut current = self.base.clone();
+        let mut next = self.base.clone();
+        let mut flows = StepFlows::zeros(self.areas.len(), OMEGA + 1);
+        for (step, year) in (base..horizon).enumerate() {
+            let [female, male] = self.life_tables_variant(year, variant.e0_shift)?;
+            let input = self.step_input_from(year, variant, &female, &male)?;
+            if moves {
+                let e_dagger = 0.5 * (female.life_disparity() + male.life_disparity());
+                let (f, m) = variant.multipliers(step, &own_fertility, &own_mortality, e_dagger);
+                projector.set_multipliers(f, m)?;
+            }
+            projector.step(&current, &input, &mut next, &mut flows)?;
+            flows.start_year = year;
+            flows.end_year = year + 1;
+            visit(year + 1, &next, &flows);
+            std::mem::swap(&mut current, &mut next);
+        }
+        Ok(())
     }
 }

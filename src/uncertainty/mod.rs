@@ -1,0 +1,23 @@
+//! Uncertainty (DESIGN §4, §6): Monte Carlo cohorts, quantile summaries, one-at-a-time
+//! sensitivity, chance-constrained plans and their reliability.
+//!
+//! - [`Distribution`]: a named distribution of an uncertain assumption;
+//! - [`Uncertainty`]: the validated `[uncertainty]` section of a scenario;
+//! - [`Variant`]: the assumptions moved by stated amounts (a draw, or a sensitivity step);
+//! - [`MonteCarlo`]: draws in parallel, bit-identical for a seed whatever the thread count,
+//!   summarised by [`QuantileStream`] or exactly from kept draws.
+
+mod distribution;
+mod montecarlo;
+mod quantile;
+mod settings;
+mod variant;
+
+pub use distribution::{Distribution, draw_generator};
+pub use montecarlo::{DISTRICT, DrawAssumption, MonteCarlo, MonteCarloSummary, TOTAL_BAND};
+pub use quantile::{QuantileStream, sample_quantile};
+pub use settings::{
+    SensitivitySection, SensitivitySteps, StreetDeviation, StreetSection, Uncertainty,
+    UncertaintySection,
+};
+pub use variant::{StreetPaths, Variant};

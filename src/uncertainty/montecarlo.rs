@@ -1,0 +1,416 @@
+//! Monte Carlo projection (DESIGN §4): draws of the uncertain assumptions, each projected,
+//! summarised by quantiles of every band per area and year.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::demography::band::Band;
+use crate::demography::population::Population;
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+use crate::uncertainty::draw_generator;
+use crate::uncertainty::quantile::{QuantileStream, sample_quantile};
+use crate::uncertainty::settings::{StreetDeviation, Uncertainty};
+use crate::uncertainty::variant::{StreetPaths, Variant};
+
+/// The name of the extra band that counts every resident.
+pub const TOTAL_BAND: &str = "total";
+/// The name of the extra place that sums every area.
+pub const DISTRICT: &str = "district";
+
+/// Memory allowed for the draws of one parallel batch (bytes); a batch holds at least one
+/// draw.
+const BATCH_BYTES: usize = 64 << 20;
+
+/// A Monte Carlo run of a scenario.
+///
+/// Each draw `d` has its own generator ([`draw_generator`]`(seed, d)`), from which it takes,
+/// in this order: the TFR factor (cut at 0), the e0 shift, the migration factor, then for
+/// each step and each street a shock to the street's TFR ratio and one to its e0 gap
+/// (standard normals). The draws run in parallel (rayon) in batches whose size depends only
+/// on the scenario, and are folded into the summaries in draw order, so the result is the
+/// same, to the bit, whatever the number of threads.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::Scenario;
+/// use popalloc::uncertainty::MonteCarlo;
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let mut settings = yuzhong.uncertainty.clone();
+/// settings.draws = 20;
+/// let run = MonteCarlo::new(&yuzhong, settings).run(None)?;
+/// let elderly = run.band_index("elderly").unwrap();
+/// let [p10, p50, p90] = [0, 1, 2].map(|j| run.quantile(2025, elderly, run.district(), j).unwrap());
+/// assert!(p10 <= p50 && p50 <= p90);
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct MonteCarlo<'a> {
+    scenario: &'a Scenario,
+    settings: Uncertainty,
+    horizon: i32,
+    keep_draws: bool,
+}
+
+/// What a draw took for the district.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DrawAssumption {
+    /// Factor on the TFR path.
+    pub tfr_factor: f64,
+    /// Years added to e0.
+    pub e0_shift: f64,
+    /// Factor on net migration.
+    pub migration_factor: f64,
+}
+
+/// The summaries of a Monte Carlo run: quantiles and means of persons per year, band (the
+/// scenario's bands and [`TOTAL_BAND`]) and place (the areas and [`DISTRICT`]), and, if
+/// asked for, every draw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonteCarloSummary {
+    /// Years, base year to horizon.
+    pub years: Vec<i32>,
+    /// Band names; the last is [`TOTAL_BAND`].
+    pub bands: Vec<String>,
+    /// Area ids; the last is [`DISTRICT`].
+    pub places: Vec<String>,
+    /// Quantile probabilities, ascending.
+    pub probs: Vec<f64>,
+    /// The seed.
+    pub seed: u64,
+    /// Each draw's district assumptions, in draw order.
+    pub assumptions: Vec<DrawAssumption>,
+    /// `[cell × probs + prob]`.
+    quantiles: Vec<f64>,
+    /// `[cell]`.
+    mean: Vec<f64>,
+    /// `[draw × cells + cell]` when kept.
+    kept: Option<Vec<f64>>,
+    /// Whether the quantiles are exact (every draw kept) or streamed (P²).
+    pub exact: bool,
+}
+
+impl<'a> MonteCarlo<'a> {
+    /// A run of `scenario` to its horizon with these settings (usually
+    /// `scenario.uncertainty`), keeping summaries only.
+    pub fn new(scenario: &'a Scenario, settings: Uncertainty) -> Self {
+        Self {
+            scenario,
+            settings,
+            horizon: scenario.horizon(),
+            keep_draws: false,
+        }
+    }
+
+    /// Projects to another horizon.
+    pub fn horizon(mut self, horizon: i32) -> Self {
+        self.horizon = horizon;
+        self
+    }
+
+    /// Keeps every draw (memory: draws × cells × 8 bytes): quantiles are then exact
+    /// (type 1) and the draws can be read back, e.g. to evaluate a plan against each.
+    pub fn keep_draws(mut self, keep: bool) -> Self {
+        self.keep_draws = keep;
+        self
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Uncertainty {
+        &self.settings
+    }
+
+    /// The variant of draw `draw` (see the type's documentation for the order of the
+    /// numbers taken).
+    ///
+    /// # Errors
+    ///
+    /// The errors of the district life tables ([`Scenario::life_tables`]).
+    pub fn variant(&self, draw: u64) -> Result<Variant> {
+        let e0 = self.district_e0()?;
+        Ok(self.variant_with(draw, &e0))
+    }
+
+    /// The district's e0 (mean of both sexes) for each step, as assumed.
+    fn district_e0(&self) -> Result<Vec<f64>> {
+        (self.scenario.base_year()..self.horizon)
+            .map(|year| {
+                let [f, m] = self.scenario.life_tables(year)?;
+                Ok(0.5 * (f.life_expectancy() + m.life_expectancy()))
+            })
+            .collect()
+    }
+
+    fn variant_with(&self, draw: u64, district_e0: &[f64]) -> Variant {
+        use rand_distr::{Distribution as _, StandardNormal};
+        let s = &self.settings;
+        let mut rng = draw_generator(s.seed, draw);
+        let tfr_factor = s.tfr.sample(&mut rng).max(0.0);
+        let e0_shift = s.e0.sample(&mut rng);
+        let migration_factor = s.migration.sample(&mut rng);
+        let StreetDeviation {
+            tfr_rho,
+            tfr_sigma,
+            e0_rho,
+            e0_sigma,
+        } = s.streets;
+        let still = tfr_sigma == 0.0 && e0_sigma == Some(0.0);
+        let streets = (!still).then(|| {
+            let areas = self.scenario.areas.len();
+            let steps = district_e0.len();
+            let mut tfr_ratio = vec![0.0; steps * areas];
+            let mut e0_gap = vec![0.0; steps * areas];
+            let (mut d, mut g) = (vec![0.0; areas], vec![0.0; areas]);
+            for (step, e0) in district_e0.iter().enumerate() {
+                let sigma =
+                    e0_sigma.unwrap_or_else(|| StreetDeviation::bayeslife_e0_sigma(e0 + e0_shift));
+                for i in 0..areas {
+                    let z1: f64 = StandardNormal.sample(&mut rng);
+                    let z2: f64 = StandardNormal.sample(&mut rng);
+                    d[i] = tfr_rho * d[i] + tfr_sigma * z1;
+                    g[i] = e0_rho * g[i] + sigma * z2;
+                    tfr_ratio[step * areas + i] = d[i];
+                    e0_gap[step * areas + i] = g[i];
+                }
+            }
+            StreetPaths {
+                areas,
+                tfr_ratio,
+                e0_gap,
+            }
+        });
+        Variant {
+            tfr_factor,
+            e0_shift,
+            migration_factor,
+            streets,
+            ..Variant::default()
+        }
+    }
+
+    /// Runs every draw; `progress`, if given, is called on the calling thread with the
+    /// number of draws done after each batch.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] for a horizon not after the base year or no draws; the
+    /// first error of any draw's projection (e.g. an e0 Brass cannot reach).
+    pub fn run(&self, progress: Option<&dyn Fn(usize)>) -> Result<MonteCarloSummary> {
+        let sc = self.scenario;
+        if self.horizon <= sc.base_year() {
+            return Err(Error::InvalidParameter {
+                parameter: "Monte Carlo horizon (year)",
+                value: f64::from(self.horizon),
+                range: "a year after the base year",
+            });
+        }
+        let draws = self.settings.draws;
+        if draws == 0 {
+            return Err(Error::InvalidParameter {
+                parameter: "Monte Carlo draws",
+                value: 0.0,
+                range: ">= 1",
+            });
+        }
+        let layout = Layout::new(sc, self.horizon);
+        let cells = layout.cells();
+        let probs = self.settings.quantiles.clone();
+        let district_e0 = self.district_e0()?;
+        let batch = (BATCH_BYTES / (cells * 8).max(1)).clamp(1, 256);
+        let mut stream = (!self.keep_draws).then(|| QuantileStream::new(cells, probs.clone()));
+        let mut kept = self.keep_draws.then(|| Vec::with_capacity(draws * cells));
+        let mut sum = vec![0.0; cells];
+        let mut assumptions = Vec::with_capacity(draws);
+        let mut done = 0;
+        while done < draws {
+            let end = (done + batch).min(draws);
+            let results: Vec<Result<(DrawAssumption, Vec<f64>)>> = (done..end)
+                .into_par_iter()
+                .map(|d| {
+                    let variant = self.variant_with(d as u64, &district_e0);
+                    let values = layout.project(sc, &variant, self.horizon)?;
+                    let a = DrawAssumption {
+                        tfr_factor: variant.tfr_factor,
+                        e0_shift: variant.e0_shift,
+                        migration_factor: variant.migration_factor,
+                    };
+                    Ok((a, values))
+                })
+                .collect();
+            for result in results {
+                let (a, values) = result?;
+                assumptions.push(a);
+                for (s, v) in sum.iter_mut().zip(&values) {
+                    *s += v;
+                }
+                if let Some(stream) = stream.as_mut() {
+                    stream.push(&values);
+                }
+                if let Some(kept) = kept.as_mut() {
+                    kept.extend_from_slice(&values);
+                }
+            }
+            done = end;
+            if let Some(report) = progress {
+                report(done);
+            }
+        }
+        let mut quantiles = match (&stream, &kept) {
+            (Some(stream), _) => stream.quantiles(),
+            (None, Some(kept)) => exact_quantiles(kept, cells, draws, &probs),
+            (None, None) => Vec::new(),
+        };
+        // Streamed estimates of one cell are made ascending in p (a rearrangement that
+        // leaves ordered estimates as they are).
+        for chunk in quantiles.chunks_mut(probs.len().max(1)) {
+            for j in 1..chunk.len() {
+                chunk[j] = chunk[j].max(chunk[j - 1]);
+            }
+        }
+        let n = draws as f64;
+        Ok(MonteCarloSummary {
+            years: layout.years,
+            bands: layout.band_names,
+            places: layout.places,
+            probs,
+            seed: self.settings.seed,
+            assumptions,
+            quantiles,
+            mean: sum.into_iter().map(|s| s / n).collect(),
+            exact: kept.is_some(),
+            kept,
+        })
+    }
+}
+
+fn exact_quantiles(kept: &[f64], cells: usize, draws: usize, probs: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(cells * probs.len());
+    let mut column = Vec::with_capacity(draws);
+    for cell in 0..cells {
+        column.clear();
+        column.extend((0..draws).map(|d| kept[d * cells + cell]));
+        column.sort_by(f64::total_cmp);
+        out.extend(probs.iter().map(|&p| sample_quantile(&column, p)));
+    }
+    out
+}
+
+/// Where each year, band and place sits in a draw's values.
+struct Layout {
+    years: Vec<i32>,
+    band_names: Vec<String>,
+    places: Vec<String>,
+    /// Bands and the total.
+    series: usize,
+}
+
+impl Layout {
+    fn new(sc: &Scenario, horizon: i32) -> Self {
+        let mut band_names: Vec<String> = sc.bands.iter().map(|b| b.name().to_owned()).collect();
+        band_names.push(TOTAL_BAND.to_owned());
+        let mut places: Vec<String> = sc.areas.iter().map(|a| a.id.clone()).collect();
+        places.push(DISTRICT.to_owned());
+        Self {
+            years: (sc.base_year()..=horizon).collect(),
+            band_names,
+            series: sc.bands.len() + 1,
+            places,
+        }
+    }
+
+    fn per_year(&self) -> usize {
+        self.series * self.places.len()
+    }
+
+    fn cells(&self) -> usize {
+        self.years.len() * self.per_year()
+    }
+
+    /// Adds the band totals of `pop` (every area, then the district) to `out`, with
+    /// [`Population::band_total`] and [`Population::area_total`], the sums [`Need`](crate::Need)
+    /// uses.
+    fn push_state(&self, bands: &[Band], pop: &Population, out: &mut Vec<f64>) {
+        let places = self.places.len();
+        let areas = places - 1;
+        let start = out.len();
+        out.resize(start + self.per_year(), 0.0);
+        let year = &mut out[start..];
+        for b in 0..=bands.len() {
+            let row = &mut year[b * places..(b + 1) * places];
+            for area in 0..areas {
+                row[area] = match bands.get(b) {
+                    Some(band) => pop.band_total(area, band),
+                    None => pop.area_total(area),
+                };
+            }
+            row[areas] = row[..areas].iter().sum();
+        }
+    }
+
+    fn project(&self, sc: &Scenario, variant: &Variant, horizon: i32) -> Result<Vec<f64>> {
+        let mut out = Vec::with_capacity(self.cells());
+        self.push_state(&sc.bands, &sc.base, &mut out);
+        sc.project_variant_with(variant, horizon, |_, pop, _| {
+            self.push_state(&sc.bands, pop, &mut out)
+        })?;
+        Ok(out)
+    }
+}
+
+impl MonteCarloSummary {
+    fn cell(&self, year: i32, band: usize, place: usize) -> Option<usize> {
+        let y = self.years.iter().position(|&v| v == year)?;
+        (band < self.bands.len() && place < self.places.len())
+            .then(|| (y * self.bands.len() + band) * self.places.len() + place)
+    }
+
+    /// The number of draws.
+    pub fn draws(&self) -> usize {
+        self.assumptions.len()
+    }
+
+    /// The index of a band by name ([`TOTAL_BAND`] included).
+    pub fn band_index(&self, name: &str) -> Option<usize> {
+        self.bands.iter().position(|b| b == name)
+    }
+
+    /// The index of the district in `places`.
+    pub fn district(&self) -> usize {
+        self.places.len() - 1
+    }
+
+    /// Quantile number `prob` (an index into `probs`) of persons of `band` in `place` in
+    /// `year`.
+    pub fn quantile(&self, year: i32, band: usize, place: usize, prob: usize) -> Option<f64> {
+        let cell = self.cell(year, band, place)?;
+        self.quantiles.get(cell * self.probs.len() + prob).copied()
+    }
+
+    /// Mean persons of `band` in `place` in `year` over the draws.
+    pub fn mean(&self, year: i32, band: usize, place: usize) -> Option<f64> {
+        self.mean.get(self.cell(year, band, place)?).copied()
+    }
+
+    /// Persons of `band` in `place` in `year` in each draw, when the draws were kept.
+    pub fn draw_values(&self, year: i32, band: usize, place: usize) -> Option<Vec<f64>> {
+        let cell = self.cell(year, band, place)?;
+        let kept = self.kept.as_ref()?;
+        let cells = self.years.len() * self.bands.len() * self.places.len();
+        Some((0..self.draws()).map(|d| kept[d * cells + cell]).collect())
+    }
+
+    /// Whether every draw was kept.
+    pub fn has_draws(&self) -> bool {
+        self.kept.is_some()
+    }
+
+    /// Persons of `band` in `place` in `year` at probability `p` from the kept draws
+    /// (type 1, exact); `None` without kept draws.
+    pub fn quantile_at(&self, year: i32, band: usize, place: usize, p: f64) -> Option<f64> {
+        let mut values = self.draw_values(year, band, place)?;
+        values.sort_by(f64::total_cmp);
+        Some(sample_quantile(&values, p))
+    }
+}

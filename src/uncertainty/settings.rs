@@ -1,0 +1,406 @@
+//! The validated `[uncertainty]` section of a scenario: what is uncertain, how it is drawn, and
+//! the sensitivity steps.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::uncertainty::Distribution;
+
+/// `[uncertainty]` as written in `scenario.toml`; every field is optional and defaults to
+/// the values of [`Uncertainty::default`].
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::uncertainty::UncertaintySection;
+///
+/// let text = "draws = 200\nseed = 7\n[tfr]\ndistribution = \"normal\"\nmean = 1.0\nsd = 0.1\n";
+/// let section: UncertaintySection = toml::from_str(text).unwrap();
+/// assert_eq!(section.draws, Some(200));
+/// assert!(toml::from_str::<UncertaintySection>("drawz = 1").is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintySection {
+    /// Number of Monte Carlo draws (≥ 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draws: Option<usize>,
+    /// Seed of the generator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Probabilities of the quantiles reported, each in (0, 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantiles: Option<Vec<f64>>,
+    /// Factor on the district TFR path (1 = as assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tfr: Option<Distribution>,
+    /// Years added to both sexes' e0 paths (0 = as assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e0: Option<Distribution>,
+    /// Factor on every area's net migration (1 = as assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<Distribution>,
+    /// Street deviations from the district over the years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streets: Option<StreetSection>,
+    /// Steps of the one-at-a-time sensitivity runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivitySection>,
+}
+
+/// `[uncertainty.streets]`: AR(1) deviations of each street from the district.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreetSection {
+    /// Autocorrelation of the street/district TFR ratio, per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tfr_rho: Option<f64>,
+    /// Standard deviation of the yearly shock to that ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tfr_sigma: Option<f64>,
+    /// Autocorrelation of the street − district e0 gap, per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e0_rho: Option<f64>,
+    /// Standard deviation of the yearly shock to the gap (years); without it, bayesLife's
+    /// rule from the district e0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e0_sigma: Option<f64>,
+}
+
+/// `[uncertainty.sensitivity]`: how far each assumption is moved down and up.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivitySection {
+    /// Relative step of the TFR (0.1 = ±10 %).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tfr: Option<f64>,
+    /// Step of e0 (years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e0: Option<f64>,
+    /// Relative step of net migration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<f64>,
+    /// Relative step of each street's fertility and mortality multipliers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<f64>,
+}
+
+/// AR(1) deviations of the streets from the district (DESIGN §4): each year
+/// `d(t) = ρ·d(t−1) + σ·ε`, ε standard normal, d = 0 at the base year. The TFR deviation is
+/// added to the street's fertility multiplier (its TFR relative to the district's); the e0
+/// deviation is a gap in years, turned into a factor on the street's death rates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StreetDeviation {
+    /// Autocorrelation of the street/district TFR ratio.
+    pub tfr_rho: f64,
+    /// Yearly shock to that ratio.
+    pub tfr_sigma: f64,
+    /// Autocorrelation of the street − district e0 gap.
+    pub e0_rho: f64,
+    /// Yearly shock to the gap (years); `None`: [`StreetDeviation::bayeslife_e0_sigma`].
+    pub e0_sigma: Option<f64>,
+}
+
+impl StreetDeviation {
+    /// The sd of the yearly e0-gap shock by bayesLife's rule (`e0.predict.subnat`'s default
+    /// `ar.pars`: U = 82.5, a = 0.0482, b = −0.0154): √a above U, √(a + b·(e0 − U)) below.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::uncertainty::StreetDeviation;
+    ///
+    /// assert!((StreetDeviation::bayeslife_e0_sigma(85.0) - 0.0482f64.sqrt()).abs() < 1e-12);
+    /// assert!((StreetDeviation::bayeslife_e0_sigma(80.0) - 0.0867f64.sqrt()).abs() < 1e-12);
+    /// ```
+    pub fn bayeslife_e0_sigma(e0: f64) -> f64 {
+        const U: f64 = 82.5;
+        const A: f64 = 0.0482;
+        const B: f64 = -0.0154;
+        if e0 >= U {
+            A.sqrt()
+        } else {
+            (A + B * (e0 - U)).sqrt()
+        }
+    }
+}
+
+/// Steps of the one-at-a-time sensitivity runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SensitivitySteps {
+    /// Relative step of the TFR.
+    pub tfr: f64,
+    /// Step of e0 (years).
+    pub e0: f64,
+    /// Relative step of net migration.
+    pub migration: f64,
+    /// Relative step of each street's multipliers.
+    pub multiplier: f64,
+}
+
+/// The validated uncertainty of a scenario.
+///
+/// # Examples
+///
+/// ```
+/// let yuzhong = popalloc::Scenario::yuzhong()?;
+/// assert_eq!(yuzhong.uncertainty.quantiles, vec![0.1, 0.5, 0.9]);
+/// assert!((yuzhong.uncertainty.streets.tfr_rho - 0.98445).abs() < 1e-12);
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertainty {
+    /// Number of draws.
+    pub draws: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+    /// Quantile probabilities reported, ascending.
+    pub quantiles: Vec<f64>,
+    /// Factor on the district TFR path.
+    pub tfr: Distribution,
+    /// Years added to the e0 paths.
+    pub e0: Distribution,
+    /// Factor on net migration.
+    pub migration: Distribution,
+    /// Street deviations.
+    pub streets: StreetDeviation,
+    /// Sensitivity steps.
+    pub sensitivity: SensitivitySteps,
+}
+
+impl Default for Uncertainty {
+    /// 1,000 draws, seed 2021, P10/P50/P90; TFR factor lognormal (median 1, σ 0.15), e0
+    /// shift normal (0, 1 year), migration factor triangular (0.5, 1, 1.5); street
+    /// deviations with the bayesTFR/bayesLife defaults of DESIGN §4; sensitivity steps
+    /// ±10 % TFR, ±1 year e0, ±25 % migration, ±10 % street multipliers.
+    fn default() -> Self {
+        Self {
+            draws: 1000,
+            seed: 2021,
+            quantiles: vec![0.1, 0.5, 0.9],
+            tfr: Distribution::Lognormal {
+                median: 1.0,
+                sigma: 0.15,
+            },
+            e0: Distribution::Normal { mean: 0.0, sd: 1.0 },
+            migration: Distribution::Triangular {
+                min: 0.5,
+                mode: 1.0,
+                max: 1.5,
+            },
+            streets: StreetDeviation {
+                tfr_rho: 0.98445,
+                tfr_sigma: 0.02086,
+                e0_rho: 0.95,
+                e0_sigma: None,
+            },
+            sensitivity: SensitivitySteps {
+                tfr: 0.1,
+                e0: 1.0,
+                migration: 0.25,
+                multiplier: 0.1,
+            },
+        }
+    }
+}
+
+impl Uncertainty {
+    /// No uncertainty at all: every distribution fixed at "as assumed" and no street
+    /// deviation; a Monte Carlo run then repeats the deterministic projection.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let none = popalloc::uncertainty::Uncertainty::none();
+    /// assert_eq!(none.tfr.median(), 1.0);
+    /// assert_eq!(none.streets.tfr_sigma, 0.0);
+    /// ```
+    pub fn none() -> Self {
+        Self {
+            tfr: Distribution::Fixed { value: 1.0 },
+            e0: Distribution::Fixed { value: 0.0 },
+            migration: Distribution::Fixed { value: 1.0 },
+            streets: StreetDeviation {
+                tfr_rho: 0.0,
+                tfr_sigma: 0.0,
+                e0_rho: 0.0,
+                e0_sigma: Some(0.0),
+            },
+            ..Self::default()
+        }
+    }
+
+    /// Validates a section read from `path` (absent fields take the defaults).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidScenario`] listing every [`Error::InvalidSetting`] found: draws of 0,
+    /// quantiles outside (0, 1), bad distribution parameters, |ρ| > 1, negative σ or steps.
+    pub fn from_section(section: Option<&UncertaintySection>, path: &Path) -> Result<Self> {
+        let mut out = Self::default();
+        let Some(s) = section else {
+            return Ok(out);
+        };
+        let mut problems = Vec::new();
+        let mut setting = |field: &str, value: f64, ok: bool, range: &'static str| {
+            if !(ok && value.is_finite()) {
+                problems.push(Error::InvalidSetting {
+                    path: path.to_path_buf(),
+                    field: format!("uncertainty.{field}"),
+                    value,
+                    range,
+                });
+            }
+        };
+        if let Some(draws) = s.draws {
+            setting("draws", draws as f64, draws >= 1, ">= 1");
+            out.draws = draws;
+        }
+        out.seed = s.seed.unwrap_or(out.seed);
+        if let Some(q) = &s.quantiles {
+            setting(
+                "quantiles",
+                q.len() as f64,
+                !q.is_empty(),
+                "at least one probability",
+            );
+            for (i, &p) in q.iter().enumerate() {
+                setting(
+                    &format!("quantiles[{i}]"),
+                    p,
+                    p > 0.0 && p < 1.0,
+                    "in (0, 1)",
+                );
+            }
+            let mut sorted = q.clone();
+            sorted.sort_by(f64::total_cmp);
+            sorted.dedup();
+            out.quantiles = sorted;
+        }
+        if let Some(st) = &s.streets {
+            let d = &mut out.streets;
+            for (field, given, slot) in [
+                ("streets.tfr_rho", st.tfr_rho, &mut d.tfr_rho),
+                ("streets.e0_rho", st.e0_rho, &mut d.e0_rho),
+            ] {
+                if let Some(v) = given {
+                    setting(field, v, (-1.0..=1.0).contains(&v), "in [-1, 1]");
+                    *slot = v;
+                }
+            }
+            if let Some(v) = st.tfr_sigma {
+                setting("streets.tfr_sigma", v, v >= 0.0, ">= 0");
+                d.tfr_sigma = v;
+            }
+            if let Some(v) = st.e0_sigma {
+                setting("streets.e0_sigma", v, v >= 0.0, ">= 0");
+                d.e0_sigma = Some(v);
+            }
+        }
+        if let Some(se) = &s.sensitivity {
+            let d = &mut out.sensitivity;
+            for (field, given, slot, ok) in [
+                ("sensitivity.tfr", se.tfr, &mut d.tfr, 1.0),
+                ("sensitivity.e0", se.e0, &mut d.e0, f64::INFINITY),
+                (
+                    "sensitivity.migration",
+                    se.migration,
+                    &mut d.migration,
+                    f64::INFINITY,
+                ),
+                (
+                    "sensitivity.multiplier",
+                    se.multiplier,
+                    &mut d.multiplier,
+                    1.0,
+                ),
+            ] {
+                if let Some(v) = given {
+                    setting(field, v, v > 0.0 && v < ok, "> 0 (relative steps < 1)");
+                    *slot = v;
+                }
+            }
+        }
+        for (field, given, slot) in [
+            ("tfr", s.tfr, &mut out.tfr),
+            ("e0", s.e0, &mut out.e0),
+            ("migration", s.migration, &mut out.migration),
+        ] {
+            if let Some(d) = given {
+                if let Err(e) = d.check(path, &format!("uncertainty.{field}")) {
+                    problems.push(e);
+                }
+                *slot = d;
+            }
+        }
+        // A TFR factor must stay positive: a normal or uniform that reaches below 0 is
+        // cut at 0 when drawn; say so only when the median itself is not positive.
+        if out.tfr.median() <= 0.0 {
+            problems.push(Error::InvalidSetting {
+                path: path.to_path_buf(),
+                field: "uncertainty.tfr".into(),
+                value: out.tfr.median(),
+                range: "a factor whose median is > 0",
+            });
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(Error::InvalidScenario {
+                path: path.to_path_buf(),
+                problems,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_section_gives_the_defaults() {
+        let u = Uncertainty::from_section(None, Path::new("s.toml")).unwrap();
+        assert_eq!(u, Uncertainty::default());
+    }
+
+    #[test]
+    fn every_problem_is_listed() {
+        let text = "draws = 0\nquantiles = [0.0, 0.5, 1.2]\n[streets]\ntfr_rho = 1.5\ntfr_sigma = -0.1\n\
+                    [e0]\ndistribution = \"normal\"\nmean = 0.0\nsd = -2.0\n[sensitivity]\ntfr = 1.5\n";
+        let section: UncertaintySection = toml::from_str(text).unwrap();
+        match Uncertainty::from_section(Some(&section), Path::new("s.toml")) {
+            Err(Error::InvalidScenario { problems, .. }) => {
+                let fields: Vec<String> = problems
+                    .iter()
+                    .map(|p| match p {
+                        Error::InvalidSetting { field, .. } => field.clone(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect();
+                for f in [
+                    "uncertainty.draws",
+                    "uncertainty.quantiles[0]",
+                    "uncertainty.quantiles[2]",
+                    "uncertainty.streets.tfr_rho",
+                    "uncertainty.streets.tfr_sigma",
+                    "uncertainty.e0",
+                    "uncertainty.sensitivity.tfr",
+                ] {
+                    assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn quantiles_are_sorted_and_distinct() {
+        let section: UncertaintySection =
+            toml::from_str("quantiles = [0.9, 0.05, 0.5, 0.9]").unwrap();
+        let u = Uncertainty::from_section(Some(&section), Path::new("s.toml")).unwrap();
+        assert_eq!(u.quantiles, vec![0.05, 0.5, 0.9]);
+    }
+}

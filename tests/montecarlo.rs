@@ -1,0 +1,145 @@
+//! Monte Carlo projection: determinism across thread counts, the zero-variance run, ordered
+//! quantiles, and the draws' assumptions following their distributions.
+
+use popalloc::Scenario;
+use popalloc::uncertainty::{DISTRICT, Distribution, MonteCarlo, TOTAL_BAND, Uncertainty};
+
+fn yuzhong_with(draws: usize, seed: u64) -> (Scenario, Uncertainty) {
+    let scenario = Scenario::yuzhong().unwrap();
+    let mut settings = scenario.uncertainty.clone();
+    settings.draws = draws;
+    settings.seed = seed;
+    (scenario, settings)
+}
+
+fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_at_one_and_two_threads() {
+    let (scenario, settings) = yuzhong_with(24, 99);
+    for keep in [false, true] {
+        let run = |threads| {
+            in_pool(threads, || {
+                let summary = MonteCarlo::new(&scenario, settings.clone())
+                    .keep_draws(keep)
+                    .run(None)
+                    .unwrap();
+                serde_json::to_vec(&summary).unwrap()
+            })
+        };
+        let one = run(1);
+        let two = run(2);
+        assert_eq!(one, two, "keep_draws = {keep}");
+        assert!(one.len() > 1000);
+    }
+    // Another seed gives other draws.
+    let (_, mut other) = yuzhong_with(24, 100);
+    other.seed = 100;
+    let a = MonteCarlo::new(&scenario, settings).run(None).unwrap();
+    let b = MonteCarlo::new(&scenario, other).run(None).unwrap();
+    assert_ne!(a.assumptions, b.assumptions);
+}
+
+#[test]
+fn zero_variance_median_is_the_deterministic_projection() {
+    let scenario = Scenario::yuzhong().unwrap();
+    let mut settings = Uncertainty::none();
+    settings.draws = 7;
+    let deterministic = scenario.project(scenario.horizon()).unwrap();
+    for keep in [false, true] {
+        let run = MonteCarlo::new(&scenario, settings.clone())
+            .keep_draws(keep)
+            .run(None)
+            .unwrap();
+        let median = run.probs.iter().position(|&p| p == 0.5).unwrap();
+        for (year, pop) in &deterministic.states {
+            for (b, band) in scenario.bands.iter().enumerate() {
+                for area in 0..scenario.areas.len() {
+                    let expected = pop.band_total(area, band);
+                    let got = run.quantile(*year, b, area, median).unwrap();
+                    assert_eq!(
+                        got.to_bits(),
+                        expected.to_bits(),
+                        "{year} {} {area}",
+                        band.name()
+                    );
+                }
+            }
+            let total = run.band_index(TOTAL_BAND).unwrap();
+            let district = run.quantile(*year, total, run.district(), median).unwrap();
+            assert!((district - pop.total()).abs() < 1e-6 * pop.total());
+        }
+    }
+}
+
+#[test]
+fn quantiles_are_ordered_and_spread_with_uncertainty() {
+    let (scenario, settings) = yuzhong_with(60, 7);
+    let run = MonteCarlo::new(&scenario, settings).run(None).unwrap();
+    assert_eq!(run.places.last().map(String::as_str), Some(DISTRICT));
+    for &year in &run.years {
+        for b in 0..run.bands.len() {
+            for place in 0..run.places.len() {
+                let q: Vec<f64> = (0..run.probs.len())
+                    .map(|j| run.quantile(year, b, place, j).unwrap())
+                    .collect();
+                assert!(
+                    q.windows(2).all(|w| w[0] <= w[1]),
+                    "{year} {b} {place}: {q:?}"
+                );
+            }
+        }
+    }
+    // The base year is certain; infants at the horizon are not (the TFR factor varies).
+    let infants = run.band_index("infants").unwrap();
+    let d = run.district();
+    let spread = |year| {
+        run.quantile(year, infants, d, 2).unwrap() - run.quantile(year, infants, d, 0).unwrap()
+    };
+    assert_eq!(spread(2020), 0.0);
+    assert!(spread(2025) > 0.05 * run.quantile(2025, infants, d, 1).unwrap());
+}
+
+#[test]
+fn draws_follow_their_distributions() {
+    let (scenario, mut settings) = yuzhong_with(400, 3);
+    settings.tfr = Distribution::Uniform { min: 0.8, max: 1.2 };
+    settings.migration = Distribution::Normal { mean: 1.0, sd: 0.1 };
+    let run = MonteCarlo::new(&scenario, settings)
+        .horizon(2021)
+        .run(None)
+        .unwrap();
+    let n = run.draws() as f64;
+    let mean_tfr: f64 = run.assumptions.iter().map(|a| a.tfr_factor).sum::<f64>() / n;
+    assert!((mean_tfr - 1.0).abs() < 0.02, "{mean_tfr}");
+    assert!(
+        run.assumptions
+            .iter()
+            .all(|a| (0.8..=1.2).contains(&a.tfr_factor))
+    );
+    let below = run
+        .assumptions
+        .iter()
+        .filter(|a| a.e0_shift < 1.2816)
+        .count() as f64
+        / n;
+    assert!((below - 0.9).abs() < 0.04, "{below}");
+}
+
+#[test]
+fn a_street_e0_gap_moves_its_life_expectancy_by_about_the_gap() {
+    // Deaths in a street with a gap of +2 years fall as a street whose e0 is 2 years higher.
+    let scenario = Scenario::yuzhong().unwrap();
+    let [f, m] = scenario.life_tables(2020).unwrap();
+    let e_dagger = 0.5 * (f.life_disparity() + m.life_disparity());
+    let scaled: Vec<f64> = f.mx().iter().map(|x| x * (-2.0 / e_dagger).exp()).collect();
+    let moved = popalloc::LifeTable::from_mx(popalloc::Sex::Female, &scaled).unwrap();
+    let gain = moved.life_expectancy() - f.life_expectancy();
+    assert!((gain - 2.0).abs() < 0.25, "{gain}");
+}
