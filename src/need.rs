@@ -45,31 +45,71 @@ impl Need {
     /// [`Error::LengthMismatch`] when the projection's areas are not the scenario's.
     pub fn from_projection(scenario: &Scenario, projection: &Projection) -> Result<Self> {
         let areas = scenario.areas.len();
+        let states = projection.states.get(1..).unwrap_or_default();
+        if let Some((_, pop)) = states.iter().find(|(_, pop)| pop.area_count() != areas) {
+            return Err(Error::LengthMismatch {
+                what: "projection areas vs scenario areas",
+                expected: areas,
+                found: pop.area_count(),
+            });
+        }
+        let years: Vec<i32> = states.iter().map(|(year, _)| *year).collect();
+        let persons = |y: usize, band: Option<usize>, area: usize| {
+            let pop = &states[y].1;
+            match band {
+                Some(b) => pop.band_total(area, &scenario.bands[b]),
+                None => pop.area_total(area),
+            }
+        };
+        Ok(Self::from_persons(
+            scenario,
+            years,
+            |y, f, i| persons(y, Some(scenario.services[f].band), i),
+            persons,
+        ))
+    }
+
+    /// Need from persons given by functions, for years `years`: `need_persons(y, f, i)` is
+    /// the persons of service f's band in area i in year number y (an index into
+    /// `years`), multiplied by the service's need rate; `persons(y, band, i)` gives the
+    /// persons of a band (`None`: all residents), used by per-capita targets. With the same
+    /// persons in both, this is [`Need::from_projection`]; with a quantile of Monte Carlo
+    /// draws in the first, it is the need a chance-constrained plan covers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Need, Scenario};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// // 1,000 persons in every band, area and year.
+    /// let need = Need::from_persons(&yuzhong, vec![2025], |_, _, _| 1000.0, |_, _, _| 1000.0);
+    /// let beds = yuzhong.services.iter().position(|s| s.id == "elder_beds").unwrap();
+    /// assert!((need.need(beds, 0, 2025).unwrap() - 30.0).abs() < 1e-9);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn from_persons(
+        scenario: &Scenario,
+        years: Vec<i32>,
+        need_persons: impl Fn(usize, usize, usize) -> f64,
+        persons: impl Fn(usize, Option<usize>, usize) -> f64,
+    ) -> Self {
+        let areas = scenario.areas.len();
         let services = scenario.services.len();
         let bands = scenario.bands.len();
-        let mut years = Vec::new();
-        let mut values = Vec::new();
-        let mut residents = Vec::new();
-        let mut band_persons = Vec::new();
-        for (year, pop) in projection.states.iter().skip(1) {
-            if pop.area_count() != areas {
-                return Err(Error::LengthMismatch {
-                    what: "projection areas vs scenario areas",
-                    expected: areas,
-                    found: pop.area_count(),
-                });
+        let mut values = Vec::with_capacity(years.len() * services * areas);
+        let mut residents = Vec::with_capacity(years.len() * areas);
+        let mut band_persons = Vec::with_capacity(years.len() * bands * areas);
+        for y in 0..years.len() {
+            for (f, service) in scenario.services.iter().enumerate() {
+                values.extend((0..areas).map(|i| service.need_rate * need_persons(y, f, i)));
             }
-            years.push(*year);
-            for service in &scenario.services {
-                let band = &scenario.bands[service.band];
-                values.extend((0..areas).map(|i| service.need_rate * pop.band_total(i, band)));
-            }
-            residents.extend((0..areas).map(|i| pop.area_total(i)));
-            for band in &scenario.bands {
-                band_persons.extend((0..areas).map(|i| pop.band_total(i, band)));
+            residents.extend((0..areas).map(|i| persons(y, None, i)));
+            for b in 0..bands {
+                band_persons.extend((0..areas).map(|i| persons(y, Some(b), i)));
             }
         }
-        Ok(Self {
+        Self {
             years,
             areas,
             services,
@@ -77,7 +117,7 @@ impl Need {
             residents,
             band_persons,
             bands,
-        })
+        }
     }
 
     /// The planned years (base + 1 … horizon).

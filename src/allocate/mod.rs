@@ -11,7 +11,7 @@ mod build;
 pub mod conflict;
 pub mod lp_format;
 pub mod model;
-mod plan;
+pub(crate) mod plan;
 pub mod solve;
 pub mod sweep;
 

@@ -10,6 +10,7 @@ use crate::allocate::model::Model;
 use crate::allocate::solve::Backend;
 use crate::need::Need;
 use crate::scenario::Scenario;
+use crate::scenario::plan_data::Target;
 use crate::scenario::target::{Comparison, TargetClass, TargetKind, TargetLevel};
 
 /// One line of the plan: a service variant in an area and year.
@@ -207,88 +208,12 @@ pub(crate) fn make_plan(
             continue;
         };
         let f = target.service;
-        let service = &scenario.services[f];
-        let sum_cap = |variants: &[usize], members: &[usize]| -> f64 {
-            members
-                .iter()
-                .map(|&i| variants.iter().map(|&v| cap[f][v][i][t]).sum::<f64>())
-                .sum()
-        };
-        let all: Vec<usize> = (0..service.variants.len()).collect();
-        let groups: Vec<Vec<usize>> = match target.level {
-            TargetLevel::District => vec![(0..n).collect()],
-            TargetLevel::Area => (0..n).map(|i| vec![i]).collect(),
-        };
-        // (achieved, d rhs / d value) per group.
-        let measured: Vec<(f64, f64)> = groups
-            .iter()
-            .map(|members| match target.kind {
-                TargetKind::Total => (sum_cap(&target.variants, members), 1.0),
-                TargetKind::Share => {
-                    let whole = sum_cap(&all, members);
-                    let part = sum_cap(&target.variants, members);
-                    (if whole > 0.0 { part / whole } else { 0.0 }, whole)
-                }
-                TargetKind::PerCapita => {
-                    let persons = need.persons_in(target.band, members, target.year);
-                    let places = sum_cap(&target.variants, members);
-                    (
-                        if persons > 0.0 {
-                            1000.0 * places / persons
-                        } else {
-                            f64::INFINITY
-                        },
-                        persons / 1000.0,
-                    )
-                }
-                TargetKind::Coverage => {
-                    let need_here: f64 = members
-                        .iter()
-                        .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
-                        .sum();
-                    let served_here: f64 = members.iter().map(|&i| served(f, i, t)).sum();
-                    (
-                        if need_here > 0.0 {
-                            served_here / need_here
-                        } else {
-                            1.0
-                        },
-                        need_here,
-                    )
-                }
-                TargetKind::AreaCount => {
-                    let counted = members
-                        .iter()
-                        .filter(|&&i| {
-                            sum_cap(&target.variants, &[i])
-                                >= target.min_per_area * (1.0 - CERTIFICATE_TOLERANCE) - 1e-9
-                        })
-                        .count();
-                    (counted as f64 / members.len().max(1) as f64, 0.0)
-                }
-            })
-            .collect();
-        let worst = |a: f64, b: f64| match target.op {
-            Comparison::AtMost => a.max(b),
-            _ => a.min(b),
-        };
-        let achieved = measured
-            .iter()
-            .map(|m| m.0)
-            .reduce(worst)
-            .unwrap_or(f64::NAN);
+        let capacity = |v: usize, i: usize| cap[f][v][i][t];
+        let served_in = |i: usize| served(f, i, t);
+        let groups = target_groups(target, n);
+        let measured = measure_target(target, scenario, &groups, need, &capacity, &served_in);
+        let (achieved, gap, status) = judge(target, &measured);
         let required = target.value;
-        let tolerance = STATUS_TOLERANCE * required.abs().max(1.0);
-        let gap = match target.op {
-            Comparison::AtLeast => (required - achieved).max(0.0),
-            Comparison::AtMost => (achieved - required).max(0.0),
-            Comparison::Equal | Comparison::About => (achieved - required).abs(),
-        };
-        let status = if gap <= tolerance {
-            TargetStatus::Met
-        } else {
-            TargetStatus::Missed
-        };
         // A coverage of 100 % cannot be tightened (served need never exceeds need), so its
         // dual says nothing; area counts are integer decisions.
         let full_coverage = target.kind == TargetKind::Coverage && target.value >= 1.0;
@@ -355,4 +280,108 @@ pub(crate) fn make_plan(
         backend,
         dual_backend,
     }
+}
+
+/// The groups of areas a target is measured over: the whole district, or each area.
+pub(crate) fn target_groups(target: &Target, areas: usize) -> Vec<Vec<usize>> {
+    match target.level {
+        TargetLevel::District => vec![(0..areas).collect()],
+        TargetLevel::Area => (0..areas).map(|i| vec![i]).collect(),
+    }
+}
+
+/// What a target measures in each group, with d(row's right-hand side) / d(target value):
+/// `capacity(v, i)` is the capacity of variant v in area i in the target's year, `served(i)`
+/// the need of area i served then, and `need` the need and persons of that year.
+pub(crate) fn measure_target(
+    target: &Target,
+    scenario: &Scenario,
+    groups: &[Vec<usize>],
+    need: &Need,
+    capacity: &dyn Fn(usize, usize) -> f64,
+    served: &dyn Fn(usize) -> f64,
+) -> Vec<(f64, f64)> {
+    let f = target.service;
+    let sum_cap = |variants: &[usize], members: &[usize]| -> f64 {
+        members
+            .iter()
+            .map(|&i| variants.iter().map(|&v| capacity(v, i)).sum::<f64>())
+            .sum()
+    };
+    let all: Vec<usize> = (0..scenario.services[f].variants.len()).collect();
+    groups
+        .iter()
+        .map(|members| match target.kind {
+            TargetKind::Total => (sum_cap(&target.variants, members), 1.0),
+            TargetKind::Share => {
+                let whole = sum_cap(&all, members);
+                let part = sum_cap(&target.variants, members);
+                (if whole > 0.0 { part / whole } else { 0.0 }, whole)
+            }
+            TargetKind::PerCapita => {
+                let persons = need.persons_in(target.band, members, target.year);
+                let places = sum_cap(&target.variants, members);
+                (
+                    if persons > 0.0 {
+                        1000.0 * places / persons
+                    } else {
+                        f64::INFINITY
+                    },
+                    persons / 1000.0,
+                )
+            }
+            TargetKind::Coverage => {
+                let need_here: f64 = members
+                    .iter()
+                    .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
+                    .sum();
+                let served_here: f64 = members.iter().map(|&i| served(i)).sum();
+                (
+                    if need_here > 0.0 {
+                        served_here / need_here
+                    } else {
+                        1.0
+                    },
+                    need_here,
+                )
+            }
+            TargetKind::AreaCount => {
+                let counted = members
+                    .iter()
+                    .filter(|&&i| {
+                        sum_cap(&target.variants, &[i])
+                            >= target.min_per_area * (1.0 - CERTIFICATE_TOLERANCE) - 1e-9
+                    })
+                    .count();
+                (counted as f64 / members.len().max(1) as f64, 0.0)
+            }
+        })
+        .collect()
+}
+
+/// The worst group's measure, its gap to the target and whether the target is met (within
+/// [`STATUS_TOLERANCE`]).
+pub(crate) fn judge(target: &Target, measured: &[(f64, f64)]) -> (f64, f64, TargetStatus) {
+    let worst = |a: f64, b: f64| match target.op {
+        Comparison::AtMost => a.max(b),
+        _ => a.min(b),
+    };
+    let achieved = measured
+        .iter()
+        .map(|m| m.0)
+        .reduce(worst)
+        .unwrap_or(f64::NAN);
+    let required = target.value;
+    let tolerance = STATUS_TOLERANCE * required.abs().max(1.0);
+    let gap = match target.op {
+        Comparison::AtLeast => (required - achieved).max(0.0),
+        Comparison::AtMost => (achieved - required).max(0.0),
+        Comparison::Equal | Comparison::About => (achieved - required).abs(),
+    };
+    let status = if gap <= tolerance {
+        TargetStatus::Met
+    } else {
+        TargetStatus::Missed
+    };
+    (achieved, gap, status)
 }

@@ -5,17 +5,23 @@
 //! - [`Uncertainty`]: the validated `[uncertainty]` section of a scenario;
 //! - [`Variant`]: the assumptions moved by stated amounts (a draw, or a sensitivity step);
 //! - [`MonteCarlo`]: draws in parallel, bit-identical for a seed whatever the thread count,
-//!   summarised by [`QuantileStream`] or exactly from kept draws.
+//!   summarised by [`QuantileStream`] or exactly from kept draws;
+//! - [`quantile_need`]: the need a chance-constrained plan covers; [`reliability`]: a plan
+//!   against every draw; [`reliability_curve`]: the cost of reliability over α.
 
+mod chance;
 mod distribution;
 mod montecarlo;
 mod quantile;
+mod reliability;
 mod settings;
 mod variant;
 
+pub use chance::{ReliabilityPoint, quantile_need, reliability_curve};
 pub use distribution::{Distribution, draw_generator};
 pub use montecarlo::{DISTRICT, DrawAssumption, MonteCarlo, MonteCarloSummary, TOTAL_BAND};
 pub use quantile::{QuantileStream, sample_quantile};
+pub use reliability::{Reliability, StreetReliability, TargetReliability, reliability};
 pub use settings::{
     SensitivitySection, SensitivitySteps, StreetDeviation, StreetSection, Uncertainty,
     UncertaintySection,

@@ -401,6 +401,14 @@ impl MonteCarloSummary {
         Some((0..self.draws()).map(|d| kept[d * cells + cell]).collect())
     }
 
+    /// Persons of `band` in `place` in `year` in draw number `draw`, when the draws were
+    /// kept.
+    pub fn draw_value(&self, draw: usize, year: i32, band: usize, place: usize) -> Option<f64> {
+        let cell = self.cell(year, band, place)?;
+        let cells = self.years.len() * self.bands.len() * self.places.len();
+        self.kept.as_ref()?.get(draw * cells + cell).copied()
+    }
+
     /// Whether every draw was kept.
     pub fn has_draws(&self) -> bool {
         self.kept.is_some()

@@ -1,0 +1,270 @@
+//! A plan against every Monte Carlo draw (DESIGN §6): in what share of draws each target
+//! holds and each street's need is met.
+
+use serde::Serialize;
+
+use crate::allocate::plan::{STATUS_TOLERANCE, judge, measure_target, target_groups};
+use crate::allocate::{Plan, TargetStatus};
+use crate::error::{Error, Result};
+use crate::need::Need;
+use crate::scenario::Scenario;
+use crate::scenario::target::TargetClass;
+use crate::uncertainty::MonteCarloSummary;
+
+/// The share of draws in which a target holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetReliability {
+    /// The target's id.
+    pub id: String,
+    /// Binding or expected.
+    pub class: TargetClass,
+    /// Its year.
+    pub year: i32,
+    /// Whether the plan meets it for the need it was built on.
+    pub met_in_plan: bool,
+    /// Share of draws in which it holds (0 … 1).
+    pub share_met: f64,
+}
+
+/// The share of draws in which a street's need for a service is met in a year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreetReliability {
+    /// Service id.
+    pub service: String,
+    /// Area id.
+    pub area: String,
+    /// Year.
+    pub year: i32,
+    /// Need the plan serves there (units).
+    pub served: f64,
+    /// Need the plan was built on (units).
+    pub planned_need: f64,
+    /// Share of draws whose need is at most what the plan serves (0 … 1).
+    pub share_met: f64,
+}
+
+/// How a plan fares against every draw.
+///
+/// A street's need is met in a draw when the draw's need is at most the need the plan
+/// serves there (its flows from capacity within reach, [`STATUS_TOLERANCE`] allowed). For
+/// targets, capacity is the plan's and the need served in a street is the smaller of what
+/// the plan serves and the draw's need; persons (per-capita targets) are the draw's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reliability {
+    /// Number of draws.
+    pub draws: usize,
+    /// Every target of the scenario that the plan reports.
+    pub targets: Vec<TargetReliability>,
+    /// Every service, area and planned year with need in the plan.
+    pub streets: Vec<StreetReliability>,
+}
+
+impl Reliability {
+    /// The lowest share of draws meeting a street's need, over services, areas and years.
+    pub fn worst_street(&self) -> Option<&StreetReliability> {
+        self.streets
+            .iter()
+            .min_by(|a, b| a.share_met.total_cmp(&b.share_met))
+    }
+}
+
+/// The plan's capacity per year, service, variant and area, and served need per year,
+/// service and area, read from its rows.
+struct PlanLevels {
+    years: Vec<i32>,
+    /// `[year][service][variant][area]`.
+    capacity: Vec<Vec<Vec<Vec<f64>>>>,
+    /// `[year][service][area]`.
+    served: Vec<Vec<Vec<f64>>>,
+    /// `[year][service][area]`.
+    need: Vec<Vec<Vec<f64>>>,
+}
+
+impl PlanLevels {
+    fn read(scenario: &Scenario, plan: &Plan) -> Result<Self> {
+        let years = plan.years.clone();
+        let areas = scenario.areas.len();
+        let capacity: Vec<Vec<Vec<f64>>> = scenario
+            .services
+            .iter()
+            .map(|s| vec![vec![0.0; areas]; s.variants.len()])
+            .collect();
+        let mut capacity = vec![capacity; years.len()];
+        let mut served = vec![vec![vec![0.0; areas]; scenario.services.len()]; years.len()];
+        let mut need = served.clone();
+        let unknown = |what: &'static str, name: &str| Error::UnknownName {
+            path: "plan".into(),
+            field: "rows".into(),
+            what,
+            name: name.to_owned(),
+        };
+        for row in &plan.rows {
+            let t = years
+                .iter()
+                .position(|y| *y == row.year)
+                .ok_or_else(|| unknown("year", &row.year.to_string()))?;
+            let f = scenario
+                .services
+                .iter()
+                .position(|s| s.id == row.service)
+                .ok_or_else(|| unknown("service", &row.service))?;
+            let v = scenario.services[f]
+                .variants
+                .iter()
+                .position(|v| *v == row.variant)
+                .ok_or_else(|| unknown("variant", &row.variant))?;
+            let i = scenario
+                .areas
+                .iter()
+                .position(|a| a.id == row.area)
+                .ok_or_else(|| unknown("area", &row.area))?;
+            capacity[t][f][v][i] = row.capacity;
+            served[t][f][i] = row.served;
+            need[t][f][i] = row.need;
+        }
+        Ok(Self {
+            years,
+            capacity,
+            served,
+            need,
+        })
+    }
+}
+
+/// The need of one kept draw for the plan's years.
+fn draw_need(scenario: &Scenario, summary: &MonteCarloSummary, draw: usize, years: &[i32]) -> Need {
+    let total = scenario.bands.len();
+    let persons = |y: usize, band: Option<usize>, i: usize| {
+        summary
+            .draw_value(draw, years[y], band.unwrap_or(total), i)
+            .unwrap_or(f64::NAN)
+    };
+    Need::from_persons(
+        scenario,
+        years.to_vec(),
+        |y, f, i| persons(y, Some(scenario.services[f].band), i),
+        persons,
+    )
+}
+
+/// Evaluates `plan` against every draw kept in `summary`.
+///
+/// # Errors
+///
+/// [`Error::InvalidParameter`] when the summary kept no draws or does not cover the plan's
+/// years; [`Error::UnknownName`] when the plan names a service, variant or area the
+/// scenario does not have.
+///
+/// # Examples
+///
+/// ```no_run
+/// use popalloc::uncertainty::{MonteCarlo, quantile_need, reliability};
+/// use popalloc::{Allocation, AllocationOptions, Scenario, allocate};
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let draws = MonteCarlo::new(&yuzhong, yuzhong.uncertainty.clone()).keep_draws(true).run(None)?;
+/// let need = quantile_need(&yuzhong, &draws, 0.1, &[])?;
+/// if let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? {
+///     let r = reliability(&yuzhong, &plan, &draws)?;
+///     println!("worst street: {:?}", r.worst_street());
+/// }
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn reliability(
+    scenario: &Scenario,
+    plan: &Plan,
+    summary: &MonteCarloSummary,
+) -> Result<Reliability> {
+    if !summary.has_draws() {
+        return Err(Error::InvalidParameter {
+            parameter: "Monte Carlo draws kept",
+            value: 0.0,
+            range: "a run with keep_draws(true)",
+        });
+    }
+    if let Some(&year) = plan.years.iter().find(|y| !summary.years.contains(y)) {
+        return Err(Error::InvalidParameter {
+            parameter: "plan year in the Monte Carlo run",
+            value: f64::from(year),
+            range: "a year the run projects",
+        });
+    }
+    let levels = PlanLevels::read(scenario, plan)?;
+    let areas = scenario.areas.len();
+    let draws = summary.draws();
+    let planned: Vec<_> = scenario
+        .targets
+        .iter()
+        .filter_map(|target| {
+            let t = levels.years.iter().position(|y| *y == target.year)?;
+            let met = plan
+                .targets
+                .iter()
+                .find(|r| r.id == target.id)
+                .is_some_and(|r| r.status == TargetStatus::Met);
+            Some((target, t, target_groups(target, areas), met))
+        })
+        .collect();
+    let mut target_hits = vec![0usize; planned.len()];
+    let services = scenario.services.len();
+    let mut street_hits = vec![0usize; levels.years.len() * services * areas];
+    for d in 0..draws {
+        let need = draw_need(scenario, summary, d, &levels.years);
+        for (t, &year) in levels.years.iter().enumerate() {
+            for f in 0..services {
+                for i in 0..areas {
+                    let wanted = need.need(f, i, year).unwrap_or(f64::NAN);
+                    let served = levels.served[t][f][i];
+                    if wanted <= served + STATUS_TOLERANCE * served.abs().max(1.0) {
+                        street_hits[(t * services + f) * areas + i] += 1;
+                    }
+                }
+            }
+        }
+        for (k, (target, t, groups, _)) in planned.iter().enumerate() {
+            let f = target.service;
+            let capacity = |v: usize, i: usize| levels.capacity[*t][f][v][i];
+            let served =
+                |i: usize| levels.served[*t][f][i].min(need.need(f, i, target.year).unwrap_or(0.0));
+            let measured = measure_target(target, scenario, groups, &need, &capacity, &served);
+            if judge(target, &measured).2 == TargetStatus::Met {
+                target_hits[k] += 1;
+            }
+        }
+    }
+    let share = |hits: usize| hits as f64 / draws as f64;
+    let targets = planned
+        .iter()
+        .zip(&target_hits)
+        .map(|((target, _, _, met), &hits)| TargetReliability {
+            id: target.id.clone(),
+            class: target.class,
+            year: target.year,
+            met_in_plan: *met,
+            share_met: share(hits),
+        })
+        .collect();
+    let mut streets = Vec::new();
+    for (t, &year) in levels.years.iter().enumerate() {
+        for (f, service) in scenario.services.iter().enumerate() {
+            for (i, area) in scenario.areas.iter().enumerate() {
+                if levels.need[t][f][i] <= 0.0 {
+                    continue;
+                }
+                streets.push(StreetReliability {
+                    service: service.id.clone(),
+                    area: area.id.clone(),
+                    year,
+                    served: levels.served[t][f][i],
+                    planned_need: levels.need[t][f][i],
+                    share_met: share(street_hits[(t * services + f) * areas + i]),
+                });
+            }
+        }
+    }
+    Ok(Reliability {
+        draws,
+        targets,
+        streets,
+    })
+}
