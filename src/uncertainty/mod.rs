@@ -7,13 +7,15 @@
 //! - [`MonteCarlo`]: draws in parallel, bit-identical for a seed whatever the thread count,
 //!   summarised by [`QuantileStream`] or exactly from kept draws;
 //! - [`quantile_need`]: the need a chance-constrained plan covers; [`reliability`]: a plan
-//!   against every draw; [`reliability_curve`]: the cost of reliability over α.
+//!   against every draw; [`reliability_curve`]: the cost of reliability over α;
+//! - [`sensitivity`]: one assumption at a time, down and up (a tornado).
 
 mod chance;
 mod distribution;
 mod montecarlo;
 mod quantile;
 mod reliability;
+mod sensitivity;
 mod settings;
 mod variant;
 
@@ -22,6 +24,7 @@ pub use distribution::{Distribution, draw_generator};
 pub use montecarlo::{DISTRICT, DrawAssumption, MonteCarlo, MonteCarloSummary, TOTAL_BAND};
 pub use quantile::{QuantileStream, sample_quantile};
 pub use reliability::{Reliability, StreetReliability, TargetReliability, reliability};
+pub use sensitivity::{Outcome, Sensitivity, SensitivityOptions, SensitivityRow, sensitivity};
 pub use settings::{
     SensitivitySection, SensitivitySteps, StreetDeviation, StreetSection, Uncertainty,
     UncertaintySection,
