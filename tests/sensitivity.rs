@@ -56,7 +56,7 @@ fn the_plan_cost_follows_need() {
     assert!(base > 0.0);
     let e0 = &rows[1];
     // Longer lives, more elderly, more beds to add.
-    assert!(e0.1 < base && base < e0.2, "{e0:?} vs {base}");
+    assert!(e0.low < base && base < e0.high, "{e0:?} vs {base}");
     // Every target has a row for every measure.
     assert!(
         s.measures()

@@ -24,7 +24,9 @@ pub use distribution::{Distribution, draw_generator};
 pub use montecarlo::{DISTRICT, DrawAssumption, MonteCarlo, MonteCarloSummary, TOTAL_BAND};
 pub use quantile::{QuantileStream, sample_quantile};
 pub use reliability::{Reliability, StreetReliability, TargetReliability, reliability};
-pub use sensitivity::{Outcome, Sensitivity, SensitivityOptions, SensitivityRow, sensitivity};
+pub use sensitivity::{
+    Outcome, Sensitivity, SensitivityOptions, SensitivityRow, Swing, sensitivity,
+};
 pub use settings::{
     SensitivitySection, SensitivitySteps, StreetDeviation, StreetSection, Uncertainty,
     UncertaintySection,

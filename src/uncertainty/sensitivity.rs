@@ -50,6 +50,17 @@ pub struct Sensitivity {
     pub rows: Vec<SensitivityRow>,
 }
 
+/// One measure with one assumption stepped down and up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Swing {
+    /// The assumption, in words.
+    pub label: String,
+    /// The measure with it stepped down.
+    pub low: f64,
+    /// The measure with it stepped up.
+    pub high: f64,
+}
+
 /// Which assumptions to move.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensitivityOptions {
@@ -265,7 +276,7 @@ pub fn sensitivity(scenario: &Scenario, options: &SensitivityOptions) -> Result<
 }
 
 impl Sensitivity {
-    /// The tornado of one measure: `(label, low, high)` per row, for a band name, `cost`, or
+    /// The tornado of one measure: a [`Swing`] per row, for a band name, `cost`, or
     /// `target:<id>` (a target's achieved value); rows without the measure are left out.
     ///
     /// # Examples
@@ -280,10 +291,10 @@ impl Sensitivity {
     /// let (base, rows) = s.measure("elderly").unwrap();
     /// assert_eq!(rows.len(), 3);
     /// let e0 = &rows[1]; // one year shorter or longer lives: fewer or more aged 60+
-    /// assert!(e0.1 < base && base < e0.2);
+    /// assert!(e0.low < base && base < e0.high);
     /// # Ok::<(), popalloc::Error>(())
     /// ```
-    pub fn measure(&self, measure: &str) -> Option<(f64, Vec<(String, f64, f64)>)> {
+    pub fn measure(&self, measure: &str) -> Option<(f64, Vec<Swing>)> {
         let read = |o: &Outcome| -> Option<f64> {
             if measure == "cost" {
                 o.cost
@@ -298,7 +309,13 @@ impl Sensitivity {
         let rows = self
             .rows
             .iter()
-            .filter_map(|r| Some((r.label.clone(), read(&r.low)?, read(&r.high)?)))
+            .filter_map(|r| {
+                Some(Swing {
+                    label: r.label.clone(),
+                    low: read(&r.low)?,
+                    high: read(&r.high)?,
+                })
+            })
             .collect();
         Some((base, rows))
     }
