@@ -116,6 +116,17 @@ fn sum_capacity(
 /// structural rows, caps, budgets and every target (binding as hard rows, expected with
 /// slack), and the two objectives.
 pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -> Built {
+    build_with(scenario, need, equity, true)
+}
+
+/// As [`build`]; with `unmet_need_in_objective` false, unmet need is left out of the first
+/// stage (a joint chance constraint says how much need must be served instead).
+pub(crate) fn build_with(
+    scenario: &Scenario,
+    need: &Need,
+    equity: Option<&Equity>,
+    unmet_need_in_objective: bool,
+) -> Built {
     let mut model = Model::new();
     let years: Vec<i32> = need.years().to_vec();
     let n = scenario.areas.len();
@@ -209,7 +220,7 @@ pub(crate) fn build(scenario: &Scenario, need: &Need, equity: Option<&Equity>) -
             for i in 0..n {
                 let need_i = need.need(f, i, year).unwrap_or(0.0);
                 let terms = flows.served_terms(&[i], 1.0);
-                if total_need > 0.0 {
+                if total_need > 0.0 && unmet_need_in_objective {
                     // Unmet need = need − served: minimising it is maximising served.
                     model
                         .shortfall

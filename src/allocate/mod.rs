@@ -7,7 +7,7 @@
 //! a [`Plan`] or, when the binding targets cannot all hold, a [`Conflict`] naming a minimal
 //! conflicting set.
 
-mod build;
+pub(crate) mod build;
 pub mod conflict;
 pub mod lp_format;
 pub mod model;
@@ -136,6 +136,17 @@ pub fn allocate(
     options: &AllocationOptions,
 ) -> Result<Allocation> {
     let built = build::build(scenario, need, options.equity.as_ref());
+    allocate_built(scenario, need, &built, options)
+}
+
+/// Solves a built model (lexicographic or weighted, certificate, duals, plan); the model may
+/// carry rows of its own beyond the scenario's (a joint chance constraint).
+pub(crate) fn allocate_built(
+    scenario: &Scenario,
+    need: &Need,
+    built: &build::Built,
+    options: &AllocationOptions,
+) -> Result<Allocation> {
     let model = &built.model;
     let mixed = model.is_mixed_integer();
     let backend = if mixed {
@@ -211,7 +222,7 @@ pub fn allocate(
     Ok(Allocation::Plan(plan::make_plan(
         scenario,
         need,
-        &built,
+        built,
         &values,
         duals.as_deref(),
         backend,

@@ -102,6 +102,16 @@ pub enum RowRole {
     },
     /// The first stage of the lexicographic objective held in the second.
     StageHold,
+    /// A joint chance constraint: the plan serves every street's need of one Monte Carlo
+    /// draw, or the draw's indicator is 0.
+    DrawCovered {
+        /// Index of the service.
+        service: usize,
+        /// Number of the draw.
+        draw: usize,
+    },
+    /// A joint chance constraint: enough draws covered.
+    DrawsCovered,
 }
 
 impl RowRole {
@@ -115,6 +125,7 @@ impl RowRole {
                 | RowRole::ConversionCap { .. }
                 | RowRole::BudgetTotal
                 | RowRole::BudgetYear
+                | RowRole::DrawsCovered
         )
     }
 }

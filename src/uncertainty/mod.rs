@@ -8,22 +8,27 @@
 //!   summarised by [`QuantileStream`] or exactly from kept draws;
 //! - [`quantile_need`]: the need a chance-constrained plan covers; [`reliability`]: a plan
 //!   against every draw; [`reliability_curve`]: the cost of reliability over α;
+//! - [`allocate_joint`]: every street at once in a share of the draws, a scenario MILP;
 //! - [`sensitivity`]: one assumption at a time, down and up (a tornado).
 
 mod chance;
 mod distribution;
+mod joint;
 mod montecarlo;
 mod quantile;
-mod reliability;
+pub(crate) mod reliability;
 mod sensitivity;
 mod settings;
 mod variant;
 
 pub use chance::{ReliabilityPoint, quantile_need, reliability_curve};
 pub use distribution::{Distribution, draw_generator};
+pub use joint::{JointChance, MAX_JOINT_DRAWS, allocate_joint};
 pub use montecarlo::{DISTRICT, DrawAssumption, MonteCarlo, MonteCarloSummary, TOTAL_BAND};
 pub use quantile::{QuantileStream, sample_quantile};
-pub use reliability::{Reliability, StreetReliability, TargetReliability, reliability};
+pub use reliability::{
+    COVER_TOLERANCE, Reliability, StreetReliability, TargetReliability, reliability,
+};
 pub use sensitivity::{
     Outcome, Sensitivity, SensitivityOptions, SensitivityRow, Swing, sensitivity,
 };
