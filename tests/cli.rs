@@ -85,7 +85,7 @@ fn validate_reports_every_problem_and_exits_1() {
 
 #[test]
 fn help_shows_an_example_for_each_command() {
-    for command in ["run", "validate", "init"] {
+    for command in ["run", "validate", "init", "montecarlo", "sensitivity"] {
         let out = popalloc().args([command, "--help"]).output().unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains("Example: popalloc"), "{command}: {text}");

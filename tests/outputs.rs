@@ -125,3 +125,125 @@ fn run_writes_every_output() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn montecarlo_writes_quantiles_reliability_fans_and_a_memo_section() {
+    let dir = std::env::temp_dir().join(format!("popalloc-mc-outputs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |threads: &str, out: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_popalloc"))
+            .args([
+                "montecarlo",
+                "--draws",
+                "40",
+                "--seed",
+                "11",
+                "--alpha",
+                "0.1",
+            ])
+            .args(["--threads", threads, "--out"])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let out = run("2", &dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Monte Carlo: 40 draws, seed 11"), "{text}");
+    assert!(text.contains("Plan at α = 0.1"), "{text}");
+    assert!(text.contains("Cost of reliability"), "{text}");
+
+    let s = Scenario::yuzhong().unwrap();
+    let places = s.areas.len() + 1;
+    let bands = s.bands.len() + 1;
+    let statistics = 1 + 3; // mean, p10, p50, p90
+    let (header, count) = rows(&dir.join("montecarlo_quantiles.csv"));
+    assert_eq!(header.join(","), "year,area,band,statistic,value");
+    assert_eq!(count, 6 * places * bands * statistics);
+    let (header, count) = rows(&dir.join("montecarlo_draws.csv"));
+    assert_eq!(
+        header.join(","),
+        "draw,tfr_factor,e0_shift,migration_factor"
+    );
+    assert_eq!(count, 40);
+    let (header, count) = rows(&dir.join("reliability_targets.csv"));
+    assert_eq!(header.join(","), "target,class,year,met_in_plan,share_met");
+    assert_eq!(count, s.targets.len());
+    let (_, count) = rows(&dir.join("reliability_curve.csv"));
+    assert_eq!(count, 5); // 0.5, 0.25, 0.1, 0.05, 0.01
+    for chart in ["fan_bands.svg", "reliability_cost.svg"] {
+        let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
+        roxmltree::Document::parse(&svg).unwrap();
+    }
+    let fan = std::fs::read_to_string(dir.join("fan_bands.svg")).unwrap();
+    for band in ["elderly", "infants", "primary"] {
+        assert!(fan.contains(band), "{band} missing from the fan chart");
+    }
+    let memo = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(memo.contains("## Uncertainty"));
+    assert!(memo.contains("(fan_bands.svg)"));
+    assert!(memo.contains("share of draws met"));
+    for t in &s.targets {
+        assert!(memo.matches(t.id.as_str()).count() >= 2, "{}", t.id);
+    }
+
+    // The same seed at one thread writes the same bytes.
+    let again = dir.with_extension("one-thread");
+    let _ = std::fs::remove_dir_all(&again);
+    assert!(run("1", &again).status.success());
+    for file in [
+        "montecarlo_quantiles.csv",
+        "reliability_targets.csv",
+        "reliability_streets.csv",
+        "fan_bands.svg",
+    ] {
+        assert_eq!(
+            std::fs::read(dir.join(file)).unwrap(),
+            std::fs::read(again.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&again).unwrap();
+}
+
+#[test]
+fn sensitivity_prints_a_tornado_table_and_writes_its_charts() {
+    let dir = std::env::temp_dir().join(format!("popalloc-sens-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_popalloc"))
+        .args(["sensitivity", "--no-plan", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("TFR ±10 %"), "{text}");
+    assert!(
+        text.contains("解放碑 Jiefangbei: fertility ±10 %"),
+        "{text}"
+    );
+    let (header, count) = rows(&dir.join("sensitivity.csv"));
+    assert_eq!(
+        header.join(","),
+        "parameter,label,measure,baseline,low,high,swing"
+    );
+    let s = Scenario::yuzhong().unwrap();
+    // 25 rows × (bands + total); no plan, so no cost or target measures.
+    assert_eq!(count, (3 + 2 * s.areas.len()) * (s.bands.len() + 1));
+    for chart in ["tornado_elderly.svg", "tornado_infants.svg"] {
+        let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
+        roxmltree::Document::parse(&svg).unwrap();
+        assert!(svg.contains("TFR"), "{chart}");
+    }
+    assert!(!dir.join("tornado_cost.svg").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -11,12 +11,15 @@ use crate::scenario::target::{ExpectationKind, TargetClass};
 
 /// The memo: the question, the assumptions, the projection against what the plan expects,
 /// the plan by street and year, every target against what the plan achieves, the binding
-/// targets' marginal costs, conflicts, caveats, and links to the charts in `charts`.
+/// targets' marginal costs, conflicts, `uncertainty` (a section of its own, e.g.
+/// [`memo_section`](crate::report::uncertainty::memo_section), when not empty), caveats, and
+/// links to the charts in `charts`.
 pub fn memo(
     scenario: &Scenario,
     projection: &Projection,
     need: &Need,
     allocation: &Allocation,
+    uncertainty: &str,
     charts: &[(&str, &str)],
 ) -> String {
     let mut m = String::new();
@@ -328,6 +331,9 @@ pub fn memo(
         }
     }
 
+    if !uncertainty.is_empty() {
+        let _ = writeln!(m, "\n{}", uncertainty.trim_end());
+    }
     if !charts.is_empty() {
         let _ = writeln!(m, "\n## Charts\n");
         for (file, caption) in charts {
@@ -343,10 +349,17 @@ pub fn memo(
         m,
         "- Costs are relative assumptions, not budgets: compare options, do not book them."
     );
-    let _ = writeln!(
-        m,
-        "- The projection is one deterministic path; fertility in particular is uncertain."
-    );
+    if uncertainty.is_empty() {
+        let _ = writeln!(
+            m,
+            "- The projection is one deterministic path; fertility in particular is uncertain (`popalloc montecarlo` gives its spread)."
+        );
+    } else {
+        let _ = writeln!(
+            m,
+            "- The spread of the draws is as wide as the distributions assumed for them; they are estimates, not measurements."
+        );
+    }
     let _ = writeln!(
         m,
         "- Need rates turn persons into places; they are planning norms, not observed demand."

@@ -16,6 +16,7 @@ pub mod charts;
 pub mod figures;
 pub mod memo;
 pub mod tables;
+pub mod uncertainty;
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,7 @@ use crate::demography::projection::Projection;
 use crate::error::Result;
 use crate::need::Need;
 use crate::scenario::Scenario;
+use uncertainty::UncertaintyReport;
 
 /// Writes every output of a run into `dir`: projection.csv, bands.csv, components.csv,
 /// need.csv, plan.csv and targets.csv (when there is a plan), plan.json, the SVG charts of
@@ -57,6 +59,26 @@ pub fn write_outputs(
     need: &Need,
     allocation: &Allocation,
 ) -> Result<Vec<PathBuf>> {
+    write_outputs_with(dir, scenario, projection, need, allocation, None)
+}
+
+/// Writes every output of [`write_outputs`] and, with an [`UncertaintyReport`], also
+/// montecarlo_quantiles.csv, montecarlo_draws.csv, reliability_targets.csv,
+/// reliability_streets.csv, reliability_curve.csv, sensitivity.csv (each when there is
+/// something to write), the fan, reliability and tornado charts, and a memo section on
+/// uncertainty. Returns the files written.
+///
+/// # Errors
+///
+/// As [`write_outputs`].
+pub fn write_outputs_with(
+    dir: &Path,
+    scenario: &Scenario,
+    projection: &Projection,
+    need: &Need,
+    allocation: &Allocation,
+    uncertainty: Option<&UncertaintyReport>,
+) -> Result<Vec<PathBuf>> {
     let mut files = vec![
         (
             "projection.csv".to_string(),
@@ -80,12 +102,42 @@ pub fn write_outputs(
         "plan.json".to_string(),
         tables::plan_json(scenario, need, allocation)?,
     ));
-    let charts = figures::all(scenario, projection, allocation)?;
+    let mut charts = figures::all(scenario, projection, allocation)?;
+    let mut section = String::new();
+    if let Some(u) = uncertainty {
+        files.push((
+            "montecarlo_quantiles.csv".to_string(),
+            uncertainty::quantiles_csv(&u.summary),
+        ));
+        files.push((
+            "montecarlo_draws.csv".to_string(),
+            uncertainty::draws_csv(&u.summary),
+        ));
+        if let Some(r) = &u.reliability {
+            let (targets, streets) = uncertainty::reliability_csv(r);
+            files.push(("reliability_targets.csv".to_string(), targets));
+            files.push(("reliability_streets.csv".to_string(), streets));
+        }
+        if !u.curve.is_empty() {
+            files.push((
+                "reliability_curve.csv".to_string(),
+                uncertainty::curve_csv(&u.curve),
+            ));
+        }
+        if let Some(s) = &u.sensitivity {
+            files.push((
+                "sensitivity.csv".to_string(),
+                uncertainty::sensitivity_csv(s),
+            ));
+        }
+        charts.extend(uncertainty::figures(scenario, projection, u)?);
+        section = uncertainty::memo_section(scenario, u);
+    }
     let captions: Vec<(&str, &str)> = charts
         .iter()
         .map(|c| (c.file.as_str(), c.caption.as_str()))
         .collect();
-    let memo = memo::memo(scenario, projection, need, allocation, &captions);
+    let memo = memo::memo(scenario, projection, need, allocation, &section, &captions);
     files.extend(charts.iter().map(|c| (c.file.clone(), c.svg.clone())));
     files.push(("report.md".to_string(), memo));
     let named: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();

@@ -82,7 +82,7 @@ pub fn allocate_joint(
     check_parameter(
         "draws in the joint chance constraint",
         draws as f64,
-        draws >= 1 && draws <= MAX_JOINT_DRAWS && draws <= summary.draws(),
+        (1..=MAX_JOINT_DRAWS).contains(&draws) && draws <= summary.draws(),
         "1 … 50, and no more than the draws kept",
     )?;
     if !summary.has_draws() {

@@ -20,7 +20,7 @@ pub const DISTRICT: &str = "district";
 
 /// Memory allowed for the draws of one parallel batch (bytes); a batch holds at least one
 /// draw.
-const BATCH_BYTES: usize = 64 << 20;
+const BATCH_BYTES: usize = 256 << 20;
 
 /// A Monte Carlo run of a scenario.
 ///
@@ -239,18 +239,20 @@ impl<'a> MonteCarlo<'a> {
                     Ok((a, values))
                 })
                 .collect();
+            let mut batch_values = Vec::with_capacity(results.len());
             for result in results {
                 let (a, values) = result?;
                 assumptions.push(a);
                 for (s, v) in sum.iter_mut().zip(&values) {
                     *s += v;
                 }
-                if let Some(stream) = stream.as_mut() {
-                    stream.push(&values);
-                }
                 if let Some(kept) = kept.as_mut() {
                     kept.extend_from_slice(&values);
                 }
+                batch_values.push(values);
+            }
+            if let Some(stream) = stream.as_mut() {
+                stream.push_all(&batch_values);
             }
             done = end;
             if let Some(report) = progress {

@@ -88,26 +88,48 @@ impl QuantileStream {
     /// Folds one observation: `values[cell]` for every cell (extra values are ignored,
     /// missing ones count as 0).
     pub fn push(&mut self, values: &[f64]) {
+        self.push_all(std::slice::from_ref(&values));
+    }
+
+    /// Folds several observations in their order. Cells are independent, so blocks of
+    /// cells are folded in parallel (rayon); each cell still sees the observations in the
+    /// order given, so the result does not depend on the number of threads.
+    pub fn push_all<V: AsRef<[f64]> + Sync>(&mut self, observations: &[V]) {
+        use rayon::prelude::*;
         let np = self.probs.len();
-        let n = self.count;
-        for cell in 0..self.cells {
-            let x = values.get(cell).copied().unwrap_or(0.0);
-            for (j, &p) in self.probs.iter().enumerate() {
-                let at = (cell * np + j) * 5;
-                let q = &mut self.heights[at..at + 5];
-                let pos = &mut self.positions[at..at + 5];
-                if n < 5 {
-                    q[n] = x;
-                    if n == 4 {
-                        q.sort_by(f64::total_cmp);
-                        pos.copy_from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0]);
-                    }
-                    continue;
-                }
-                p2_update(q, pos, x, p, n + 1);
-            }
+        let per_cell = np * 5;
+        if per_cell == 0 || observations.is_empty() {
+            self.count += observations.len();
+            return;
         }
-        self.count += 1;
+        const BLOCK: usize = 4096;
+        let start = self.count;
+        let probs = &self.probs;
+        self.heights
+            .par_chunks_mut(BLOCK * per_cell)
+            .zip(self.positions.par_chunks_mut(BLOCK * per_cell))
+            .enumerate()
+            .for_each(|(block, (heights, positions))| {
+                let first = block * BLOCK;
+                let cells = heights.len() / per_cell;
+                for c in 0..cells {
+                    let cell = first + c;
+                    for (k, obs) in observations.iter().enumerate() {
+                        let x = obs.as_ref().get(cell).copied().unwrap_or(0.0);
+                        for (j, &p) in probs.iter().enumerate() {
+                            let at = (c * np + j) * 5;
+                            fold(
+                                &mut heights[at..at + 5],
+                                &mut positions[at..at + 5],
+                                x,
+                                p,
+                                start + k,
+                            );
+                        }
+                    }
+                }
+            });
+        self.count += observations.len();
     }
 
     /// The estimates `[cell × probs + prob]` (NaN before the first observation).
@@ -127,6 +149,20 @@ impl QuantileStream {
             }
         }
         out
+    }
+}
+
+/// Folds observation number `n` (0-based) into one cell's markers: the first five are
+/// kept (sorted at the fifth), later ones move the markers.
+fn fold(q: &mut [f64], pos: &mut [f64], x: f64, p: f64, n: usize) {
+    if n < 5 {
+        q[n] = x;
+        if n == 4 {
+            q.sort_by(f64::total_cmp);
+            pos.copy_from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+        }
+    } else {
+        p2_update(q, pos, x, p, n + 1);
     }
 }
 

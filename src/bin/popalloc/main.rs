@@ -60,6 +60,10 @@ macro_rules! note {
     }};
 }
 
+pub(crate) use {note, out, outln};
+
+mod uncertainty;
+
 /// Prints a value as JSON on standard output.
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|source| Error::Json {
@@ -139,6 +143,56 @@ enum Command {
         /// The scenario directory.
         dir: PathBuf,
     },
+    /// Monte Carlo: project N draws of the uncertain assumptions (the scenario's
+    /// [uncertainty] section), print quantiles of every band, evaluate the plan against
+    /// every draw (the share of draws in which each target holds and each street's need is
+    /// met) and the cost of reliability over α. With --alpha, the plan covers each
+    /// street's need at the 1 − α quantile of the draws. Exit code 2 when the binding
+    /// targets conflict.
+    ///
+    /// Example: popalloc montecarlo --draws 1000 --seed 7 --alpha 0.1 --out results/
+    Montecarlo {
+        /// The scenario directory (the embedded Yuzhong plan when omitted).
+        dir: Option<PathBuf>,
+        /// Number of draws (default: the scenario's, 1,000 for Yuzhong).
+        #[arg(long)]
+        draws: Option<usize>,
+        /// Seed of the generator (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Plan for need at the 1 − α quantile (e.g. 0.1: each street covered in 90 % of draws).
+        #[arg(long)]
+        alpha: Option<f64>,
+        /// Threads for the draws (default: all cores); the results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Also run the one-at-a-time sensitivity and add its tornadoes to the report.
+        #[arg(long)]
+        sensitivity: bool,
+        /// Write every output of `run` plus montecarlo_quantiles.csv, montecarlo_draws.csv,
+        /// reliability_*.csv, the fan and reliability charts and a memo with a section on
+        /// uncertainty into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Sensitivity: move the TFR, e0, migration and each street's multipliers down and up
+    /// by the scenario's steps, one at a time, and print their effect on the bands at the
+    /// horizon and on the plan's cost (a tornado table).
+    ///
+    /// Example: popalloc sensitivity --out results/
+    Sensitivity {
+        /// The scenario directory (the embedded Yuzhong plan when omitted).
+        dir: Option<PathBuf>,
+        /// Leave out the street multipliers (district assumptions only).
+        #[arg(long)]
+        no_streets: bool,
+        /// Project only; do not plan each variant.
+        #[arg(long)]
+        no_plan: bool,
+        /// Write sensitivity.csv and the tornado charts into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write the embedded Yuzhong scenario into DIR as editable files.
     ///
     /// Example: popalloc init my-scenario/ && popalloc validate my-scenario/
@@ -209,6 +263,42 @@ fn main() -> ExitCode {
                 s.services.len(),
                 s.targets.len()
             );
+        }),
+        Command::Montecarlo {
+            dir,
+            draws,
+            seed,
+            alpha,
+            threads,
+            sensitivity,
+            out,
+        } => load(dir.as_ref()).and_then(|s| {
+            uncertainty::montecarlo(
+                &s,
+                &uncertainty::MonteCarloArgs {
+                    draws,
+                    seed,
+                    alpha,
+                    out,
+                    threads,
+                    sensitivity,
+                },
+            )
+        }),
+        Command::Sensitivity {
+            dir,
+            no_streets,
+            no_plan,
+            out,
+        } => load(dir.as_ref()).and_then(|s| {
+            uncertainty::run_sensitivity(
+                &s,
+                &uncertainty::SensitivityArgs {
+                    streets: !no_streets,
+                    plan: !no_plan,
+                    out,
+                },
+            )
         }),
         Command::Init { dir } => Scenario::write_default(&dir)
             .map_err(Failure::from)

@@ -1,6 +1,7 @@
 //! SVG charts of a projection and a plan: the population pyramid at the base year and the
-//! horizon, persons by age band over time, additions by street, and cost against a swept
-//! target.
+//! horizon, persons by age band over time, additions by street, cost against a swept
+//! target, Monte Carlo fans of the bands ([`fan_chart`], [`fan_panels`]) and tornadoes of a
+//! sensitivity run ([`tornado_chart`]).
 //!
 //! Each function takes plain data (slices and labels, no scenario types) and returns the text
 //! of an SVG file; the caller writes it where it wants.
@@ -48,7 +49,7 @@ use std::ops::Range;
 
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
-use plotters::element::Text;
+use plotters::element::{DashedPathElement, Text};
 use plotters::prelude::{
     BLACK, ChartBuilder, ChartContext, Circle, Color, Cross, DrawingArea, DrawingAreaErrorKind,
     EmptyElement, FontFamily, FontStyle, IntoDrawingArea, PathElement, Polygon, RGBColor,
@@ -57,6 +58,12 @@ use plotters::prelude::{
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::{Error, Result};
+
+mod fan;
+mod tornado;
+
+pub use fan::{FanSeries, fan_chart, fan_panels};
+pub use tornado::{TornadoBar, tornado_chart};
 
 /// The largest magnitude a charted value may have (10¹⁵), far above any count of persons,
 /// places or yuan a district plan holds. A larger value is rejected as
@@ -644,14 +651,19 @@ fn frame<'a>(root: &Area<'a>, title: &str, legend: &[LegendEntry]) -> Drawn<(Are
         (FontFamily::Name(FONT_FAMILY), TITLE_SIZE, FontStyle::Bold),
     )?;
     let (width, _) = body.dim_in_pixel();
-    let legend_width = legend
+    let legend_width = legend_width(legend, width);
+    Ok(body.split_horizontally(width - legend_width))
+}
+
+/// The width of a legend column for these entries in an area `width` pixels wide (at most
+/// two fifths of it).
+fn legend_width(legend: &[LegendEntry], width: u32) -> u32 {
+    let widest = legend
         .iter()
         .map(|entry| text_width(&entry.label, LABEL_SIZE) + 56.0)
-        .fold(0.0, f64::max)
-        // Saturating float to int conversion: the width is clamped just below anyway.
-        .round() as u32;
-    let legend_width = legend_width.min(width * 2 / 5);
-    Ok(body.split_horizontally(width - legend_width))
+        .fold(0.0, f64::max);
+    // Saturating float to int conversion: the width is clamped to two fifths anyway.
+    (widest.round() as u32).min(width * 2 / 5)
 }
 
 /// Which grid lines a plot draws.
@@ -765,7 +777,7 @@ fn colour(index: usize) -> RGBColor {
 }
 
 /// The shape that marks a series' points, so that series differ by more than colour.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Marker {
     Circle,
     Square,
@@ -815,8 +827,19 @@ fn draw_markers(
     Ok(())
 }
 
+/// Draws a dashed line through points of a plot.
+fn draw_dashed(chart: &mut Plot<'_, '_>, points: &[(f64, f64)], colour: RGBColor) -> Drawn {
+    chart.draw_series(std::iter::once(DashedPathElement::new(
+        points.to_vec(),
+        6,
+        4,
+        colour.stroke_width(2),
+    )))?;
+    Ok(())
+}
+
 /// How a legend entry shows its series.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Swatch {
     /// A filled bar.
     Bar(RGBColor),
@@ -826,6 +849,10 @@ enum Swatch {
     Line(RGBColor, Marker),
     /// The conflict mark of the cost chart.
     Conflict,
+    /// A translucent filled band (a fan's interval).
+    Band(RGBColor),
+    /// A dashed line (a deterministic path beside a fan).
+    Dashed(RGBColor),
 }
 
 /// One entry of a legend.
@@ -881,6 +908,16 @@ fn draw_legend(area: &Area<'_>, entries: &[LegendEntry]) -> Drawn {
                 ((left + right) / 2, y),
                 6,
                 CONFLICT.stroke_width(2),
+            ))?,
+            Swatch::Band(colour) => area.draw(&Rectangle::new(
+                [(left, y - 7), (right, y + 7)],
+                colour.mix(0.25).filled(),
+            ))?,
+            Swatch::Dashed(colour) => area.draw(&DashedPathElement::new(
+                vec![(left, y), (right, y)],
+                6,
+                4,
+                colour.stroke_width(2),
             ))?,
         }
         area.draw(&Text::new(
