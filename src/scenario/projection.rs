@@ -56,17 +56,25 @@ impl Scenario {
         female: &LifeTable,
         male: &LifeTable,
     ) -> Result<StepInput> {
+        Ok(StepInput {
+            rates: self.step_rates(year, variant, female, male)?,
+            migrants: self.step_migrants(year, variant)?,
+        })
+    }
+
+    /// The district rates of the step starting in `year` from its life tables.
+    fn step_rates(
+        &self,
+        year: i32,
+        variant: &Variant,
+        female: &LifeTable,
+        male: &LifeTable,
+    ) -> Result<StepRates> {
         check_parameter(
             "variant TFR factor",
             variant.tfr_factor,
             variant.tfr_factor >= 0.0,
             ">= 0",
-        )?;
-        check_parameter(
-            "variant migration factor",
-            variant.migration_factor,
-            true,
-            "a finite number",
         )?;
         let (fertility, srb) = &self.fertility;
         let factor = variant.tfr_factor;
@@ -85,9 +93,19 @@ impl Scenario {
             )?
             .into_vec(),
         };
-        let rates = StepRates::from_life_tables(female, male, asfr, *srb)?;
+        StepRates::from_life_tables(female, male, asfr, *srb)
+    }
+
+    /// The net migrants of the step starting in `year`, times the variant's factor.
+    fn step_migrants(&self, year: i32, variant: &Variant) -> Result<Migrants> {
+        check_parameter(
+            "variant migration factor",
+            variant.migration_factor,
+            true,
+            "a finite number",
+        )?;
         let scale = variant.migration_factor;
-        let migrants = match self
+        match self
             .migration
             .by_age
             .as_ref()
@@ -97,7 +115,7 @@ impl Scenario {
                 m.area_count(),
                 m.groups(),
                 m.values().iter().map(|v| v * scale).collect(),
-            )?,
+            ),
             None => {
                 let totals: Vec<f64> = self.areas.iter().map(|a| a.net_migration * scale).collect();
                 Migrants::from_totals(
@@ -105,10 +123,9 @@ impl Scenario {
                     self.migration.female_share,
                     &self.migration.schedule.schedule(OMEGA + 1),
                     1.0,
-                )?
+                )
             }
-        };
-        Ok(StepInput { rates, migrants })
+        }
     }
 
     /// The district life tables (female, male) of the step starting in `year`.
@@ -261,15 +278,27 @@ impl Scenario {
         let mut current = self.base.clone();
         let mut next = self.base.clone();
         let mut flows = StepFlows::zeros(self.areas.len(), OMEGA + 1);
+        // Net migrants from the areas' yearly totals are the same every step: made once.
+        let mut input: Option<StepInput> = None;
         for (step, year) in (base..horizon).enumerate() {
             let [female, male] = self.life_tables_variant(year, variant.e0_shift)?;
-            let input = self.step_input_from(year, variant, &female, &male)?;
+            let rates = self.step_rates(year, variant, &female, &male)?;
+            let input = match input.as_mut() {
+                Some(input) if self.migration.by_age.is_none() => {
+                    input.rates = rates;
+                    input
+                }
+                _ => input.insert(StepInput {
+                    rates,
+                    migrants: self.step_migrants(year, variant)?,
+                }),
+            };
             if moves {
                 let e_dagger = 0.5 * (female.life_disparity() + male.life_disparity());
                 let (f, m) = variant.multipliers(step, &own_fertility, &own_mortality, e_dagger);
                 projector.set_multipliers(f, m)?;
             }
-            projector.step(&current, &input, &mut next, &mut flows)?;
+            projector.step(&current, input, &mut next, &mut flows)?;
             flows.start_year = year;
             flows.end_year = year + 1;
             visit(year + 1, &next, &flows);

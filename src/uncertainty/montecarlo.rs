@@ -336,17 +336,20 @@ impl Layout {
     fn push_state(&self, bands: &[Band], pop: &Population, out: &mut Vec<f64>) {
         let places = self.places.len();
         let areas = places - 1;
+        let series = bands.len() + 1;
         let start = out.len();
         out.resize(start + self.per_year(), 0.0);
         let year = &mut out[start..];
-        for b in 0..=bands.len() {
-            let row = &mut year[b * places..(b + 1) * places];
-            for area in 0..areas {
-                row[area] = match bands.get(b) {
-                    Some(band) => pop.band_total(area, band),
-                    None => pop.area_total(area),
-                };
+        let mut totals = vec![0.0; bands.len()];
+        for area in 0..areas {
+            pop.band_totals(area, bands, &mut totals);
+            for (b, total) in totals.iter().enumerate() {
+                year[b * places + area] = *total;
             }
+            year[bands.len() * places + area] = pop.area_total(area);
+        }
+        for b in 0..series {
+            let row = &mut year[b * places..(b + 1) * places];
             row[areas] = row[..areas].iter().sum();
         }
     }
