@@ -229,3 +229,17 @@ fn run_with_a_bad_scenario_exits_1_and_writes_nothing() {
     assert!(out.stdout.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn montecarlo_refuses_bad_options_with_exit_1() {
+    for args in [
+        vec!["montecarlo", "--joint", "5"],
+        vec!["montecarlo", "--draws", "0"],
+        vec!["montecarlo", "--draws", "5", "--alpha", "1.5"],
+    ] {
+        let out = popalloc().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("popalloc: "), "{args:?}: {err}");
+    }
+}

@@ -21,6 +21,9 @@ pub struct UncertaintyReport {
     /// The α the plan was built at (need at the 1 − α quantile); `None`: the plan is the
     /// deterministic one.
     pub alpha: Option<f64>,
+    /// When the plan was made jointly (every street at once in a share of sampled draws):
+    /// the draws sampled and how many of them must be covered.
+    pub joint: Option<(usize, usize)>,
     /// The plan against every draw.
     pub reliability: Option<Reliability>,
     /// The cost of reliability over α.
@@ -344,8 +347,17 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
             .collect();
         let _ = writeln!(m, "| {name} | {} |", values.join(" | "));
     }
-    match report.alpha {
-        Some(alpha) => {
+    match (report.alpha, report.joint) {
+        (Some(alpha), Some((draws, required))) => {
+            let _ = writeln!(
+                m,
+                "\nThe plan serves the need of every street at once, for every service and year, in at least {required} of the \
+                 first {draws} draws (a joint chance constraint, α = {alpha}, solved as a scenario MILP); below, how it fares \
+                 against all {} draws.\n",
+                s.draws()
+            );
+        }
+        (Some(alpha), None) => {
             let _ = writeln!(
                 m,
                 "\nThe plan covers each street's need at the {:.0} % quantile of the draws (α = {alpha}): \
@@ -355,7 +367,7 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
                 100.0 * (1.0 - alpha)
             );
         }
-        None => {
+        (None, _) => {
             let _ = writeln!(
                 m,
                 "\nThe plan is built on the deterministic projection; below, how it fares against every draw.\n"

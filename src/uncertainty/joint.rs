@@ -36,6 +36,8 @@ pub struct JointChance {
     pub required: usize,
     /// Which sampled draws the plan covers (every street, service and year), when planned.
     pub covered: Vec<bool>,
+    /// The need the model was given: the largest over the sampled draws.
+    pub need: Need,
 }
 
 /// A plan that serves the need of every street, for every service and year, at once, in at
@@ -187,6 +189,7 @@ pub fn allocate_joint(
             draws,
             required,
             covered,
+            need: envelope,
         },
     ))
 }

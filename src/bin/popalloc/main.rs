@@ -163,6 +163,10 @@ enum Command {
         /// Plan for need at the 1 − α quantile (e.g. 0.1: each street covered in 90 % of draws).
         #[arg(long)]
         alpha: Option<f64>,
+        /// With --alpha: cover every street at once in a share 1 − α of the first K draws
+        /// (a scenario MILP; K at most 50, each draw adding a binary).
+        #[arg(long, value_name = "K")]
+        joint: Option<usize>,
         /// Threads for the draws (default: all cores); the results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
@@ -269,6 +273,7 @@ fn main() -> ExitCode {
             draws,
             seed,
             alpha,
+            joint,
             threads,
             sensitivity,
             out,
@@ -279,6 +284,7 @@ fn main() -> ExitCode {
                     draws,
                     seed,
                     alpha,
+                    joint,
                     out,
                     threads,
                     sensitivity,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use popalloc::report::uncertainty::UncertaintyReport;
 use popalloc::uncertainty::{
-    MonteCarlo, MonteCarloSummary, SensitivityOptions, quantile_need, reliability,
+    MonteCarlo, MonteCarloSummary, SensitivityOptions, allocate_joint, quantile_need, reliability,
     reliability_curve, sensitivity,
 };
 use popalloc::{Allocation, AllocationOptions, Need, Scenario, TargetClass, allocate};
@@ -20,6 +20,7 @@ pub struct MonteCarloArgs {
     pub draws: Option<usize>,
     pub seed: Option<u64>,
     pub alpha: Option<f64>,
+    pub joint: Option<usize>,
     pub out: Option<PathBuf>,
     pub threads: Option<usize>,
     pub sensitivity: bool,
@@ -78,11 +79,29 @@ pub fn montecarlo(scenario: &Scenario, args: &MonteCarloArgs) -> Result<(), Fail
     })?;
     let projection = scenario.project(scenario.horizon())?;
     let options = AllocationOptions::default();
-    let need = match args.alpha {
-        Some(alpha) => quantile_need(scenario, &summary, alpha, &[])?,
-        None => Need::from_projection(scenario, &projection)?,
+    let (need, allocation, joint) = match (args.alpha, args.joint) {
+        (Some(alpha), Some(draws)) => {
+            let (allocation, joint) = allocate_joint(scenario, &summary, alpha, draws, &options)?;
+            (joint.need, allocation, Some((joint.draws, joint.required)))
+        }
+        (None, Some(draws)) => {
+            return Err(Failure::from(popalloc::Error::InvalidParameter {
+                parameter: "--joint (draws)",
+                value: draws as f64,
+                range: "given together with --alpha",
+            }));
+        }
+        (Some(alpha), None) => {
+            let need = quantile_need(scenario, &summary, alpha, &[])?;
+            let allocation = allocate(scenario, &need, &options)?;
+            (need, allocation, None)
+        }
+        (None, None) => {
+            let need = Need::from_projection(scenario, &projection)?;
+            let allocation = allocate(scenario, &need, &options)?;
+            (need, allocation, None)
+        }
     };
-    let allocation = allocate(scenario, &need, &options)?;
     let plan = match &allocation {
         Allocation::Plan(plan) => Some(plan),
         Allocation::Conflict(_) => None,
@@ -110,6 +129,7 @@ pub fn montecarlo(scenario: &Scenario, args: &MonteCarloArgs) -> Result<(), Fail
     let report = UncertaintyReport {
         summary,
         alpha: args.alpha,
+        joint,
         reliability: rel,
         curve,
         sensitivity: sens,
@@ -179,12 +199,15 @@ fn print_montecarlo(scenario: &Scenario, report: &UncertaintyReport) {
         crate::outln!();
     }
     crate::outln!();
-    match report.alpha {
-        Some(a) => crate::outln!(
+    match (report.alpha, report.joint) {
+        (Some(a), Some((draws, required))) => crate::outln!(
+            "Plan at α = {a}, jointly: every street served at once in at least {required} of the first {draws} draws"
+        ),
+        (Some(a), None) => crate::outln!(
             "Plan at α = {a}: need at the {:.0} % quantile of the draws",
             100.0 * (1.0 - a)
         ),
-        None => crate::outln!("Plan on the deterministic projection"),
+        (None, _) => crate::outln!("Plan on the deterministic projection"),
     }
     if let Some(r) = &report.reliability {
         crate::outln!(
