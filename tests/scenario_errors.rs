@@ -614,3 +614,46 @@ fn radius_defaults_to_the_life_circle_of_a_known_service_only() {
     );
     assert!(matches!(e, Error::BadSettings { .. }), "{e:?}");
 }
+
+#[test]
+fn uncertainty_settings_out_of_range_are_each_named() {
+    let found = problems("uncertainty", |d| {
+        append(
+            d,
+            "scenario.toml",
+            "\n[uncertainty]\ndraws = 0\nquantiles = [0.5, 1.5]\n\
+             [uncertainty.tfr]\ndistribution = \"lognormal\"\nmedian = -1.0\nsigma = 0.1\n\
+             [uncertainty.streets]\ne0_rho = 2.0\n",
+        )
+    });
+    let fields: Vec<String> = found
+        .iter()
+        .map(|e| match e {
+            Error::InvalidSetting { path, field, .. } => {
+                assert!(path.ends_with("scenario.toml"), "{path:?}");
+                field.clone()
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    for f in [
+        "uncertainty.draws",
+        "uncertainty.quantiles[1]",
+        "uncertainty.tfr",
+        "uncertainty.streets.e0_rho",
+    ] {
+        assert!(fields.iter().any(|x| x == f), "{f} not in {fields:?}");
+    }
+}
+
+#[test]
+fn an_unknown_distribution_is_a_toml_error() {
+    let e = one("distribution", "scenario.toml", "cauchy", |d| {
+        append(
+            d,
+            "scenario.toml",
+            "\n[uncertainty.e0]\ndistribution = \"cauchy\"\nmean = 0.0\n",
+        )
+    });
+    assert!(matches!(e, Error::Toml { .. }), "{e:?}");
+}

@@ -337,7 +337,10 @@ impl Uncertainty {
         }
         // A TFR factor must stay positive: a normal or uniform that reaches below 0 is
         // cut at 0 when drawn; say so only when the median itself is not positive.
-        if out.tfr.median() <= 0.0 {
+        let tfr_checked = !problems.iter().any(
+            |p| matches!(p, Error::InvalidSetting { field, .. } if field == "uncertainty.tfr"),
+        );
+        if tfr_checked && out.tfr.median() <= 0.0 {
             problems.push(Error::InvalidSetting {
                 path: path.to_path_buf(),
                 field: "uncertainty.tfr".into(),
