@@ -101,7 +101,15 @@ fn rows_to_run(scenario: &Scenario, streets: bool) -> Vec<(String, String, Varia
         ),
         (
             "e0".to_owned(),
-            format!("e0 ±{} years", s.e0),
+            format!(
+                "e0 ±{} {}",
+                s.e0,
+                if (s.e0 - 1.0).abs() < 1e-12 {
+                    "year"
+                } else {
+                    "years"
+                }
+            ),
             Variant {
                 e0_shift: -s.e0,
                 ..Variant::default()

@@ -59,6 +59,26 @@ fn check_fan(years: &[i32], s: &FanSeries<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Checks every input of a fan chart; with nothing to draw, returns the "no data" chart.
+fn check_all(
+    title: &str,
+    years: &[i32],
+    series: &[FanSeries<'_>],
+    interval: &str,
+    unit: &str,
+) -> Result<Option<String>> {
+    check_labels(FAN, [title, interval, unit])?;
+    check_labels(FAN, series.iter().map(|s| s.label))?;
+    check_years(years)?;
+    for s in series {
+        check_fan(years, s)?;
+    }
+    if years.is_empty() || series.is_empty() {
+        return empty_chart(FAN, title, "year", unit).map(Some);
+    }
+    Ok(None)
+}
+
 fn check_years(years: &[i32]) -> Result<()> {
     for (index, pair) in years.windows(2).enumerate() {
         if pair[1] <= pair[0] {
@@ -175,14 +195,8 @@ pub fn fan_chart(
     interval: &str,
     unit: &str,
 ) -> Result<String> {
-    check_labels(FAN, [title, interval, unit])?;
-    check_labels(FAN, series.iter().map(|s| s.label))?;
-    check_years(years)?;
-    for s in series {
-        check_fan(years, s)?;
-    }
-    if years.is_empty() || series.is_empty() {
-        return empty_chart(FAN, title, "year", unit);
+    if let Some(empty) = check_all(title, years, series, interval, unit)? {
+        return Ok(empty);
     }
     let x = year_axis(years);
     let (lo, hi) = value_extent(series.iter().flat_map(every_value));
@@ -246,14 +260,8 @@ pub fn fan_panels(
     interval: &str,
     unit: &str,
 ) -> Result<String> {
-    check_labels(FAN, [title, interval, unit])?;
-    check_labels(FAN, series.iter().map(|s| s.label))?;
-    check_years(years)?;
-    for s in series {
-        check_fan(years, s)?;
-    }
-    if years.is_empty() || series.is_empty() {
-        return empty_chart(FAN, title, "year", unit);
+    if let Some(empty) = check_all(title, years, series, interval, unit)? {
+        return Ok(empty);
     }
     const PANEL: u32 = 300;
     let panels = u32::try_from(series.len()).unwrap_or(u32::MAX);
