@@ -236,6 +236,8 @@ fn montecarlo_refuses_bad_options_with_exit_1() {
         vec!["montecarlo", "--joint", "5"],
         vec!["montecarlo", "--draws", "0"],
         vec!["montecarlo", "--draws", "5", "--alpha", "1.5"],
+        // Kept draws past 2 GiB: refused before any draw is run.
+        vec!["montecarlo", "--draws", "1000000", "--alpha", "0.1"],
     ] {
         let out = popalloc().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");

@@ -117,6 +117,30 @@ impl<'a> MonteCarlo<'a> {
         self
     }
 
+    /// The bytes every draw kept would take ([`MonteCarlo::keep_draws`]): draws × years ×
+    /// (bands + 1) × (areas + 1) × 8.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Scenario, uncertainty::MonteCarlo};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let run = MonteCarlo::new(&yuzhong, yuzhong.uncertainty.clone());
+    /// // 1,000 draws × 6 years × 9 bands × 12 places × 8 bytes.
+    /// assert_eq!(run.kept_bytes(), 1000 * 6 * 9 * 12 * 8);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn kept_bytes(&self) -> usize {
+        let years = usize::try_from(self.horizon - self.scenario.base_year() + 1).unwrap_or(0);
+        self.settings
+            .draws
+            .saturating_mul(years)
+            .saturating_mul(self.scenario.bands.len() + 1)
+            .saturating_mul(self.scenario.areas.len() + 1)
+            .saturating_mul(8)
+    }
+
     /// The settings.
     pub fn settings(&self) -> &Uncertainty {
         &self.settings

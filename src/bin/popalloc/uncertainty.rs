@@ -12,6 +12,9 @@ use popalloc::{Allocation, AllocationOptions, Need, Scenario, TargetClass, alloc
 
 use crate::{Failure, json, print_json, quiet};
 
+/// The most memory the kept draws may take (2 GiB).
+const KEEP_BYTES: usize = 2 << 30;
+
 /// The α of the cost-of-reliability curve (the one asked for is added).
 const CURVE_ALPHAS: [f64; 5] = [0.5, 0.25, 0.1, 0.05, 0.01];
 
@@ -68,14 +71,31 @@ pub fn montecarlo(scenario: &Scenario, args: &MonteCarloArgs) -> Result<(), Fail
         settings.seed = s;
     }
     let draws = settings.draws;
+    let run = MonteCarlo::new(scenario, settings);
+    // Reliability reads every draw; past this much memory the run streams its summaries and
+    // says so.
+    let keep = run.kept_bytes() <= KEEP_BYTES;
+    if !keep && args.alpha.is_some() {
+        return Err(Failure::from(popalloc::Error::InvalidParameter {
+            parameter: "--alpha with this many draws and areas (bytes of kept draws)",
+            value: run.kept_bytes() as f64,
+            range: "at most 2 GiB of kept draws: fewer draws or areas",
+        }));
+    }
+    if !keep {
+        crate::note!(
+            "{} draws × {} areas would take {:.1} GB kept: quantiles are streamed (P²) and the plan is not checked against each draw",
+            draws,
+            scenario.areas.len(),
+            run.kept_bytes() as f64 / 1e9
+        );
+    }
     let summary = in_pool(args.threads, || {
         let bar = progress_bar(draws, "draws");
         let tick = |done: usize| bar.set_position(done as u64);
-        let run = MonteCarlo::new(scenario, settings)
-            .keep_draws(true)
-            .run(Some(&tick));
+        let result = run.keep_draws(keep).run(Some(&tick));
         bar.finish_and_clear();
-        Ok(run?)
+        Ok(result?)
     })?;
     let projection = scenario.project(scenario.horizon())?;
     let options = AllocationOptions::default();
@@ -107,6 +127,7 @@ pub fn montecarlo(scenario: &Scenario, args: &MonteCarloArgs) -> Result<(), Fail
         Allocation::Conflict(_) => None,
     };
     let rel = plan
+        .filter(|_| keep)
         .map(|p| reliability(scenario, p, &summary))
         .transpose()?;
     let mut alphas = CURVE_ALPHAS.to_vec();
@@ -116,9 +137,13 @@ pub fn montecarlo(scenario: &Scenario, args: &MonteCarloArgs) -> Result<(), Fail
         alphas.push(a);
         alphas.sort_by(|a, b| b.total_cmp(a));
     }
-    let curve = in_pool(args.threads, || {
-        Ok(reliability_curve(scenario, &summary, &alphas, &options)?)
-    })?;
+    let curve = if keep {
+        in_pool(args.threads, || {
+            Ok(reliability_curve(scenario, &summary, &alphas, &options)?)
+        })?
+    } else {
+        Vec::new()
+    };
     let sens = if args.sensitivity {
         Some(in_pool(args.threads, || {
             Ok(sensitivity(scenario, &SensitivityOptions::default())?)
@@ -238,6 +263,9 @@ fn print_montecarlo(scenario: &Scenario, report: &UncertaintyReport) {
                 w.year
             );
         }
+    }
+    if report.curve.is_empty() {
+        return;
     }
     crate::outln!();
     crate::outln!("Cost of reliability:");
