@@ -7,7 +7,7 @@ use crate::allocate::{Allocation, AllocationOptions, allocate};
 use crate::error::{Error, Result};
 use crate::need::Need;
 use crate::scenario::Scenario;
-use crate::uncertainty::{MonteCarloSummary, reliability};
+use crate::uncertainty::{MonteCarloSummary, Reliability, reliability};
 
 /// The need a plan must cover so that each street's capacity covers its need with
 /// probability 1 − α: "capacity ≥ need with probability 1 − α" for one street and service
@@ -115,6 +115,29 @@ pub struct ReliabilityPoint {
     pub worst_binding_target: Option<f64>,
 }
 
+impl ReliabilityPoint {
+    /// The point of a plan made at `alpha` (or of its conflict), with its check against
+    /// the draws.
+    pub fn of(alpha: f64, allocation: &Allocation, checked: Option<&Reliability>) -> Self {
+        let cost = match allocation {
+            Allocation::Plan(plan) => Some(plan.total_cost),
+            Allocation::Conflict(_) => None,
+        };
+        Self {
+            alpha,
+            cost,
+            worst_street: checked.and_then(|r| r.worst_street().map(|s| s.share_met)),
+            worst_binding_target: checked.and_then(|r| {
+                r.targets
+                    .iter()
+                    .filter(|t| t.class == crate::TargetClass::Binding)
+                    .map(|t| t.share_met)
+                    .reduce(f64::min)
+            }),
+        }
+    }
+}
+
 /// The cost of reliability: a plan for each α (need at the 1 − α quantile), its cost and
 /// how it fares against the draws.
 ///
@@ -131,28 +154,12 @@ pub fn reliability_curve(
         .iter()
         .map(|&alpha| {
             let need = quantile_need(scenario, summary, alpha, &[])?;
-            Ok(match allocate(scenario, &need, options)? {
-                Allocation::Plan(plan) => {
-                    let r = reliability(scenario, &plan, summary)?;
-                    ReliabilityPoint {
-                        alpha,
-                        cost: Some(plan.total_cost),
-                        worst_street: r.worst_street().map(|s| s.share_met),
-                        worst_binding_target: r
-                            .targets
-                            .iter()
-                            .filter(|t| t.class == crate::TargetClass::Binding)
-                            .map(|t| t.share_met)
-                            .reduce(f64::min),
-                    }
-                }
-                Allocation::Conflict(_) => ReliabilityPoint {
-                    alpha,
-                    cost: None,
-                    worst_street: None,
-                    worst_binding_target: None,
-                },
-            })
+            let allocation = allocate(scenario, &need, options)?;
+            let checked = match &allocation {
+                Allocation::Plan(plan) => Some(reliability(scenario, plan, summary)?),
+                Allocation::Conflict(_) => None,
+            };
+            Ok(ReliabilityPoint::of(alpha, &allocation, checked.as_ref()))
         })
         .collect()
 }

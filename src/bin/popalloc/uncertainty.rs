@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use popalloc::report::uncertainty::UncertaintyReport;
 use popalloc::uncertainty::{
-    MonteCarlo, MonteCarloSummary, SensitivityOptions, allocate_joint, quantile_need, reliability,
-    reliability_curve, sensitivity,
+    MonteCarlo, MonteCarloSummary, ReliabilityPoint, SensitivityOptions, allocate_joint,
+    quantile_need, reliability, reliability_curve, sensitivity,
 };
 use popalloc::{Allocation, AllocationOptions, Need, Scenario, TargetClass, allocate};
 
@@ -130,20 +130,28 @@ pub fn montecarlo(scenario: &Scenario, args: &MonteCarloArgs) -> Result<(), Fail
         .filter(|_| keep)
         .map(|p| reliability(scenario, p, &summary))
         .transpose()?;
-    let mut alphas = CURVE_ALPHAS.to_vec();
-    if let Some(a) = args.alpha
-        && !alphas.iter().any(|x| (x - a).abs() < 1e-12)
-    {
-        alphas.push(a);
-        alphas.sort_by(|a, b| b.total_cmp(a));
-    }
-    let curve = if keep {
+    // The plan at --alpha (unless joint) is a point of the curve already: not solved twice.
+    let own_point = match (args.alpha, joint) {
+        (Some(a), None) if keep => Some(ReliabilityPoint::of(a, &allocation, rel.as_ref())),
+        _ => None,
+    };
+    let alphas: Vec<f64> = CURVE_ALPHAS
+        .into_iter()
+        .filter(|x| {
+            own_point
+                .as_ref()
+                .is_none_or(|p| (x - p.alpha).abs() > 1e-12)
+        })
+        .collect();
+    let mut curve = if keep {
         in_pool(args.threads, || {
             Ok(reliability_curve(scenario, &summary, &alphas, &options)?)
         })?
     } else {
         Vec::new()
     };
+    curve.extend(own_point);
+    curve.sort_by(|a, b| b.alpha.total_cmp(&a.alpha));
     let sens = if args.sensitivity {
         Some(in_pool(args.threads, || {
             Ok(sensitivity(scenario, &SensitivityOptions::default())?)
