@@ -474,6 +474,31 @@ fn duplicate_target_id() {
 }
 
 #[test]
+fn a_mistyped_base_year_is_refused_not_projected_for_centuries() {
+    // `base_year = 2` would ask for 2,021 years of projection.
+    let all = problems("base-year", |d| {
+        edit(d, "scenario.toml", "base_year = 2020", "base_year = 2")
+    });
+    assert!(
+        all.iter().any(|e| matches!(
+            e,
+            Error::InvalidSetting { field, value, .. } if field == "horizon" && *value == 2023.0
+        )),
+        "{all:#?}"
+    );
+    // The library refuses such a horizon too.
+    let tiny = Scenario::load(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny"),
+    )
+    .unwrap();
+    assert!(matches!(
+        tiny.project(tiny.base_year() + 151),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert!(tiny.project(tiny.base_year() + 2).is_ok());
+}
+
+#[test]
 fn target_after_the_horizon() {
     let e = one("late-target", "scenario.toml", "targets[0].year", |d| {
         edit(

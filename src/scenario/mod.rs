@@ -15,6 +15,16 @@ mod projection;
 mod source;
 pub mod target;
 
+/// The longest projection a scenario may ask for, in years from its base year.
+///
+/// Planning horizons are decades; a longer period is almost always a mistyped year
+/// (`base_year = 2` for 2020) and would run for a very long time before anyone noticed.
+///
+/// ```
+/// assert!(2025 - 2020 <= popalloc::scenario::MAX_PROJECTION_YEARS);
+/// ```
+pub const MAX_PROJECTION_YEARS: i32 = 150;
+
 use std::path::Path;
 
 use crate::demography::band::Band;

@@ -10,6 +10,7 @@ use crate::demography::projection::{Projection, Projector, StepFlows, StepInput}
 use crate::demography::rates::StepRates;
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result, check_parameter};
+use crate::scenario::MAX_PROJECTION_YEARS;
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption, for_year};
 use crate::uncertainty::Variant;
@@ -210,12 +211,27 @@ impl Scenario {
         )
     }
 
+    /// Checks that `horizon` is after the base year and at most [`MAX_PROJECTION_YEARS`]
+    /// after it; `parameter` names it in the error.
+    pub(crate) fn check_horizon(&self, horizon: i32, parameter: &'static str) -> Result<()> {
+        let years = i64::from(horizon) - i64::from(self.base_year());
+        if years < 1 || years > i64::from(MAX_PROJECTION_YEARS) {
+            return Err(Error::InvalidParameter {
+                parameter,
+                value: f64::from(horizon),
+                range: "a year after the base year, at most 150 years after it",
+            });
+        }
+        Ok(())
+    }
+
     /// Projects the base population from the base year to `horizon` (a year after the
     /// base), one year at a time.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] when `horizon` is not after the base year; the errors of
+    /// [`Error::InvalidParameter`] when `horizon` is not after the base year or more than
+    /// [`MAX_PROJECTION_YEARS`] after it; the errors of
     /// [`Scenario::step_input`] and [`Projector::project`].
     ///
     /// # Examples
@@ -252,7 +268,8 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] when `horizon` is not after the base year; the errors of
+    /// [`Error::InvalidParameter`] when `horizon` is not after the base year or more than
+    /// [`MAX_PROJECTION_YEARS`] after it; the errors of
     /// [`Scenario::step_input_variant`] and [`Projector::step`]; [`Error::LengthMismatch`]
     /// when the variant's multipliers are not one per area.
     pub fn project_variant_with(
@@ -262,13 +279,7 @@ impl Scenario {
         mut visit: impl FnMut(i32, &Population, &StepFlows),
     ) -> Result<()> {
         let base = self.base_year();
-        if horizon <= base {
-            return Err(Error::InvalidParameter {
-                parameter: "projection horizon (year)",
-                value: f64::from(horizon),
-                range: "a year after the base year",
-            });
-        }
+        self.check_horizon(horizon, "projection horizon (year)")?;
         let mut projector = self.projector()?;
         let own_fertility: Vec<f64> = self.areas.iter().map(|a| a.fertility_multiplier).collect();
         let own_mortality: Vec<f64> = self.areas.iter().map(|a| a.mortality_multiplier).collect();

@@ -219,17 +219,12 @@ impl<'a> MonteCarlo<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] for a horizon not after the base year or no draws; the
+    /// [`Error::InvalidParameter`] for a horizon not after the base year (or more than
+    /// [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS) after it) or no draws; the
     /// first error of any draw's projection (e.g. an e0 Brass cannot reach).
     pub fn run(&self, progress: Option<&dyn Fn(usize)>) -> Result<MonteCarloSummary> {
         let sc = self.scenario;
-        if self.horizon <= sc.base_year() {
-            return Err(Error::InvalidParameter {
-                parameter: "Monte Carlo horizon (year)",
-                value: f64::from(self.horizon),
-                range: "a year after the base year",
-            });
-        }
+        sc.check_horizon(self.horizon, "Monte Carlo horizon (year)")?;
         let draws = self.settings.draws;
         if draws == 0 {
             return Err(Error::InvalidParameter {
