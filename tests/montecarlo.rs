@@ -143,3 +143,29 @@ fn a_street_e0_gap_moves_its_life_expectancy_by_about_the_gap() {
     let gain = moved.life_expectancy() - f.life_expectancy();
     assert!((gain - 2.0).abs() < 0.25, "{gain}");
 }
+
+#[test]
+fn a_run_too_large_to_finish_is_refused_before_it_starts() {
+    use popalloc::uncertainty::MAX_DRAWS;
+    let (scenario, mut settings) = yuzhong_with(1, 1);
+    settings.draws = MAX_DRAWS + 1;
+    for keep in [false, true] {
+        let err = MonteCarlo::new(&scenario, settings.clone())
+            .keep_draws(keep)
+            .run(None)
+            .unwrap_err();
+        assert!(
+            matches!(err, popalloc::Error::InvalidParameter { value, .. } if value == (MAX_DRAWS + 1) as f64),
+            "{err:?}"
+        );
+    }
+    settings.draws = usize::MAX;
+    assert!(MonteCarlo::new(&scenario, settings.clone()).kept_bytes() == usize::MAX);
+    assert!(MonteCarlo::new(&scenario, settings).run(None).is_err());
+    // The scenario file is held to the same bound.
+    let text = format!("draws = {}\n", MAX_DRAWS + 1);
+    let section: popalloc::uncertainty::UncertaintySection = toml::from_str(&text).unwrap();
+    assert!(
+        Uncertainty::from_section(Some(&section), std::path::Path::new("scenario.toml")).is_err()
+    );
+}

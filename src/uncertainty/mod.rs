@@ -33,7 +33,7 @@ pub use sensitivity::{
     Outcome, Sensitivity, SensitivityOptions, SensitivityRow, Swing, sensitivity,
 };
 pub use settings::{
-    SensitivitySection, SensitivitySteps, StreetDeviation, StreetSection, Uncertainty,
+    MAX_DRAWS, SensitivitySection, SensitivitySteps, StreetDeviation, StreetSection, Uncertainty,
     UncertaintySection,
 };
 pub use variant::{StreetPaths, Variant};

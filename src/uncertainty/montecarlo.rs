@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::uncertainty::draw_generator;
 use crate::uncertainty::quantile::{QuantileStream, sample_quantile};
-use crate::uncertainty::settings::{StreetDeviation, Uncertainty};
+use crate::uncertainty::settings::{MAX_DRAWS, StreetDeviation, Uncertainty};
 use crate::uncertainty::variant::{StreetPaths, Variant};
 
 /// The name of the extra band that counts every resident.
@@ -132,7 +132,9 @@ impl<'a> MonteCarlo<'a> {
     /// # Ok::<(), popalloc::Error>(())
     /// ```
     pub fn kept_bytes(&self) -> usize {
-        let years = usize::try_from(self.horizon - self.scenario.base_year() + 1).unwrap_or(0);
+        let years =
+            usize::try_from(i64::from(self.horizon) - i64::from(self.scenario.base_year()) + 1)
+                .unwrap_or(0);
         self.settings
             .draws
             .saturating_mul(years)
@@ -226,15 +228,27 @@ impl<'a> MonteCarlo<'a> {
         let sc = self.scenario;
         sc.check_horizon(self.horizon, "Monte Carlo horizon (year)")?;
         let draws = self.settings.draws;
-        if draws == 0 {
+        if !(1..=MAX_DRAWS).contains(&draws) {
             return Err(Error::InvalidParameter {
                 parameter: "Monte Carlo draws",
-                value: 0.0,
-                range: ">= 1",
+                value: draws as f64,
+                range: "1 … 1,000,000",
             });
         }
         let layout = Layout::new(sc, self.horizon);
         let cells = layout.cells();
+        if self.keep_draws
+            && draws
+                .checked_mul(cells)
+                .and_then(|n| n.checked_mul(8))
+                .is_none()
+        {
+            return Err(Error::InvalidParameter {
+                parameter: "bytes of the kept Monte Carlo draws",
+                value: draws as f64 * cells as f64 * 8.0,
+                range: "addressable memory: fewer draws, or quantiles streamed",
+            });
+        }
         let probs = self.settings.quantiles.clone();
         let district_e0 = self.district_e0()?;
         let batch = (BATCH_BYTES / (cells * 8).max(1)).clamp(1, 256);

@@ -140,6 +140,20 @@ pub struct SensitivitySteps {
     pub multiplier: f64,
 }
 
+/// The most draws a Monte Carlo run may take.
+///
+/// A million draws of Yuzhong take about a quarter of an hour on two cores (≈ 1,000
+/// draws per second); every draw's sampled assumptions stay in memory, whatever the
+/// quantiles are computed from. A larger count is refused rather than left to exhaust
+/// memory or time.
+///
+/// ```
+/// let yuzhong = popalloc::Scenario::yuzhong()?;
+/// assert!(yuzhong.uncertainty.draws <= popalloc::uncertainty::MAX_DRAWS);
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub const MAX_DRAWS: usize = 1_000_000;
+
 /// The validated uncertainty of a scenario.
 ///
 /// # Examples
@@ -255,7 +269,12 @@ impl Uncertainty {
             }
         };
         if let Some(draws) = s.draws {
-            setting("draws", draws as f64, draws >= 1, ">= 1");
+            setting(
+                "draws",
+                draws as f64,
+                (1..=MAX_DRAWS).contains(&draws),
+                "1 … 1,000,000",
+            );
             out.draws = draws;
         }
         out.seed = s.seed.unwrap_or(out.seed);
