@@ -56,7 +56,7 @@ pub use demography::rates::StepRates;
 pub use demography::sex::{Sex, UnknownSex};
 pub use demography::tidy::{
     TidyRow, TidyTable, ValueRule, read_migrants, read_migrants_from, read_population,
-    read_population_from, write_population,
+    read_population_from, write_atomic, write_population,
 };
 pub use error::{Error, Result};
 pub use need::Need;

@@ -245,3 +245,73 @@ fn montecarlo_refuses_bad_options_with_exit_1() {
         assert!(err.starts_with("popalloc: "), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn bad_command_lines_exit_1_naming_the_value_and_never_panic() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--no-such-flag"], "--no-such-flag"),
+        (
+            &[
+                "sweep",
+                "--target",
+                "elder_beds_2025",
+                "--from",
+                "-5",
+                "--to",
+                "10",
+            ],
+            "-5",
+        ),
+        (
+            &[
+                "sweep",
+                "--target",
+                "nursing_share_2025",
+                "--from",
+                "0.6",
+                "--to",
+                "60",
+            ],
+            "a ratio in [0, 1]",
+        ),
+        (
+            &[
+                "sweep",
+                "--target",
+                "nursing_share_2025",
+                "--from",
+                "0.6",
+                "--to",
+                "0.7",
+                "--steps",
+                "18446744073709551615",
+            ],
+            "sweep steps",
+        ),
+        (
+            &["montecarlo", "--draws", "18446744073709551615"],
+            "Monte Carlo draws",
+        ),
+    ];
+    for (args, named) in cases {
+        let out = popalloc().args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // A file that cannot be written is named as asked for, and nothing is left behind.
+    let dir = temp("no-such-dir").join("deeper");
+    let path = dir.join("model.lp");
+    let out = popalloc()
+        .args(["export-lp", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&*path.to_string_lossy()) && !stderr.contains(".tmp"),
+        "{stderr}"
+    );
+}

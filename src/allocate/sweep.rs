@@ -28,13 +28,21 @@ pub struct SweepPoint {
     pub shortfall: Option<f64>,
 }
 
+/// The most values one sweep solves (each is a whole plan).
+///
+/// ```
+/// assert_eq!(popalloc::allocate::sweep::MAX_SWEEP_STEPS, 1000);
+/// ```
+pub const MAX_SWEEP_STEPS: usize = 1000;
+
 /// Solves the scenario at `steps` evenly spaced values of one target, from `from` to `to`
 /// (both included), e.g. the nursing share from 0.5 to 0.8.
 ///
 /// # Errors
 ///
 /// [`Error::UnknownName`] for an unknown target id; [`Error::InvalidParameter`] for fewer
-/// than 2 steps or a non-finite bound; the errors of [`allocate`].
+/// than 2 or more than [`MAX_SWEEP_STEPS`] steps, or an end the target's kind does not
+/// accept ([`TargetKind::accepts`](crate::TargetKind::accepts)); the errors of [`allocate`].
 ///
 /// # Examples
 ///
@@ -67,9 +75,17 @@ pub fn sweep(
             what: "target",
             name: target.to_string(),
         })?;
-    crate::error::check_parameter("sweep steps", steps as f64, steps >= 2, ">= 2")?;
-    crate::error::check_parameter("sweep start", from, true, "a finite number")?;
-    crate::error::check_parameter("sweep end", to, true, "a finite number")?;
+    crate::error::check_parameter(
+        "sweep steps",
+        steps as f64,
+        (2..=MAX_SWEEP_STEPS).contains(&steps),
+        "2 … 1,000",
+    )?;
+    // The target's kind bounds its value (a share in [0, 1], a total >= 0); the values
+    // between two accepted ends are accepted too.
+    let kind = scenario.targets[index].kind;
+    crate::error::check_parameter("sweep start", from, kind.accepts(from), kind.value_range())?;
+    crate::error::check_parameter("sweep end", to, kind.accepts(to), kind.value_range())?;
     let mut points = Vec::with_capacity(steps);
     for k in 0..steps {
         let value = from + (to - from) * k as f64 / (steps - 1) as f64;

@@ -623,13 +623,35 @@ pub(crate) fn csv_field(text: &str) -> String {
     }
 }
 
-/// Writes a file atomically: a temporary file beside it, then a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file atomically: a temporary file beside it (`<name>.tmp`), then a rename, so a
+/// reader never sees half a file and a failed write leaves no file behind.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming `path` when the file cannot be written or moved into place.
+///
+/// # Examples
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("popalloc-doc-atomic-{}.txt", std::process::id()));
+/// popalloc::write_atomic(&path, b"north,120\n")?;
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "north,120\n");
+/// let missing = std::env::temp_dir().join("popalloc-no-such-dir").join("x.csv");
+/// assert!(popalloc::write_atomic(&missing, b"").is_err());
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    // Errors name the file asked for; a half-written temporary file is removed.
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(path, e)
+        })
 }
 
 #[cfg(test)]

@@ -1330,21 +1330,12 @@ fn target(
             problem: "total allows >=, <= and =; share allows >= and <=; per_capita, coverage and area_count allow only >=",
         });
     }
-    let ratio = matches!(
-        entry.kind,
-        TargetKind::Share | TargetKind::Coverage | TargetKind::AreaCount
-    );
-    let ok = entry.value.is_finite() && entry.value >= 0.0 && (!ratio || entry.value <= 1.0);
-    if !ok {
+    if !entry.kind.accepts(entry.value) {
         return Err(Error::InvalidSetting {
             path: toml.to_path_buf(),
             field: field("value"),
             value: entry.value,
-            range: if ratio {
-                "a ratio in [0, 1]"
-            } else {
-                "a finite number >= 0"
-            },
+            range: entry.kind.value_range(),
         });
     }
     let s = &services[service];

@@ -28,6 +28,47 @@ pub enum TargetKind {
     AreaCount,
 }
 
+impl TargetKind {
+    /// Whether `value` can be this kind's target value: a ratio in [0, 1] for shares,
+    /// coverages and area counts, a finite number ≥ 0 for totals and per-capita rates.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::TargetKind;
+    /// assert!(TargetKind::Share.accepts(0.6));
+    /// assert!(!TargetKind::Share.accepts(60.0));
+    /// assert!(TargetKind::Total.accepts(4000.0));
+    /// assert!(!TargetKind::Total.accepts(-5.0));
+    /// assert!(!TargetKind::PerCapita.accepts(f64::NAN));
+    /// ```
+    pub fn accepts(self, value: f64) -> bool {
+        value.is_finite() && value >= 0.0 && (!self.is_ratio() || value <= 1.0)
+    }
+
+    /// The values [`TargetKind::accepts`], in words for error messages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(popalloc::TargetKind::Coverage.value_range(), "a ratio in [0, 1]");
+    /// ```
+    pub fn value_range(self) -> &'static str {
+        if self.is_ratio() {
+            "a ratio in [0, 1]"
+        } else {
+            "a finite number >= 0"
+        }
+    }
+
+    fn is_ratio(self) -> bool {
+        matches!(
+            self,
+            TargetKind::Share | TargetKind::Coverage | TargetKind::AreaCount
+        )
+    }
+}
+
 /// Whether a target must hold or is aimed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

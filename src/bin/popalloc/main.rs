@@ -113,10 +113,10 @@ enum Command {
         #[arg(long)]
         target: String,
         /// First value.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         from: f64,
         /// Last value.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         to: f64,
         /// Number of values, ends included.
         #[arg(long, default_value_t = 5)]
@@ -207,7 +207,19 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A command line that cannot be read is bad input (exit 1): exit 2 is kept for
+    // conflicting targets. Help and version go to standard output with exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     JSON.store(cli.json, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command.unwrap_or(Command::Run {
@@ -537,15 +549,7 @@ fn export(scenario: &Scenario, out: Option<&PathBuf>) -> Result<(), Failure> {
     let text = popalloc::allocate::export_lp(scenario, &need, &AllocationOptions::default())?;
     match out {
         Some(path) => {
-            let tmp = path.with_extension("lp.tmp");
-            std::fs::write(&tmp, &text).map_err(|e| Error::Io {
-                path: tmp.clone(),
-                source: e,
-            })?;
-            std::fs::rename(&tmp, path).map_err(|e| Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
+            popalloc::write_atomic(path, text.as_bytes())?;
             note!("wrote {}", path.display());
         }
         None => out!("{text}"),
