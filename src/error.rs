@@ -309,7 +309,8 @@ pub enum Error {
     /// first).
     #[error("{path}: {} problem(s) in the scenario; the first: {}", problems.len(), problems.first().map(|p| p.to_string()).unwrap_or_default())]
     InvalidScenario {
-        /// The scenario directory (or `<embedded>`).
+        /// The scenario directory (or `<embedded>`), or the one file whose rows have the
+        /// problems.
         path: PathBuf,
         /// Every problem found.
         problems: Vec<Error>,

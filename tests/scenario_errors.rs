@@ -296,6 +296,31 @@ fn negative_population_count() {
 }
 
 #[test]
+fn every_bad_row_of_a_file_is_listed_not_only_the_first() {
+    let all = problems("bad-rows", |d| {
+        let path = d.join("base_population.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        for (line, value) in [(3, "-12"), (7, "NaN"), (9, "many")] {
+            let fields: Vec<&str> = lines[line].split(',').collect();
+            lines[line] = format!("{},{},{},{value}", fields[0], fields[1], fields[2]);
+        }
+        lines[11] = "north,female".into();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    });
+    let rows: Vec<String> = all
+        .iter()
+        .filter(|e| e.to_string().contains("base_population.csv"))
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(rows.len(), 4, "{rows:#?}");
+    assert!(matches!(all[0], Error::InvalidValue { row: 4, .. }), "{all:?}");
+    assert!(rows[1].contains("row 8") && rows[1].contains("NaN"), "{rows:#?}");
+    assert!(rows[2].contains("row 10") && rows[2].contains("many"), "{rows:#?}");
+    assert!(matches!(all[3], Error::Csv { .. }), "{all:?}");
+}
+
+#[test]
 fn population_missing_an_age_group() {
     let e = one("missing-age", "base_population.csv", "50-54", |d| {
         let path = d.join("base_population.csv");

@@ -60,6 +60,80 @@ pub struct TidyTable {
 
 const EXPECTED: &str = "[year,][area,][sex,][age,]value";
 
+/// Parses one record of a tidy table; `columns` are the year, area, sex, age and value
+/// columns (a missing one is `None`).
+fn parse_row(
+    record: &csv::StringRecord,
+    row: usize,
+    path: &Path,
+    rule: ValueRule,
+    columns: [Option<usize>; 5],
+) -> Result<TidyRow> {
+    let [year_col, area_col, sex_col, age_col, value_col] = columns;
+    let field = |col: Option<usize>| col.and_then(|c| record.get(c));
+    let bad = |field: &'static str, value: &str, expected: &'static str| Error::BadField {
+        path: path.to_path_buf(),
+        row,
+        field,
+        value: value.to_string(),
+        expected,
+    };
+    let year = match field(year_col) {
+        Some(text) => Some(
+            text.parse::<i32>()
+                .map_err(|_| bad("year", text, "a whole year"))?,
+        ),
+        None => None,
+    };
+    let area = match field(area_col) {
+        Some("") => return Err(bad("area", "", "an area id")),
+        Some(text) => Some(text.to_string()),
+        None => None,
+    };
+    let sex = match field(sex_col) {
+        Some(text) => Some(
+            text.parse::<Sex>()
+                .map_err(|_| bad("sex", text, "female or male"))?,
+        ),
+        None => None,
+    };
+    let age = match field(age_col) {
+        Some(text) => Some(AgeGroup::parse(text).ok_or_else(|| {
+            bad(
+                "age",
+                text,
+                "an age (37), a group (5-9) or an open group (100+)",
+            )
+        })?),
+        None => None,
+    };
+    let text = field(value_col).unwrap_or("");
+    let value: f64 = text.parse().map_err(|_| bad("value", text, "a number"))?;
+    let ok = match rule {
+        ValueRule::NonNegative => value.is_finite() && value >= 0.0,
+        ValueRule::Finite => value.is_finite(),
+    };
+    if !ok {
+        return Err(Error::InvalidValue {
+            path: path.to_path_buf(),
+            row,
+            what: match rule {
+                ValueRule::NonNegative => "a count or rate (finite, >= 0)",
+                ValueRule::Finite => "a finite number",
+            },
+            value,
+        });
+    }
+    Ok(TidyRow {
+        row,
+        year,
+        area,
+        sex,
+        age,
+        value,
+    })
+}
+
 impl TidyTable {
     /// Reads a tidy CSV file.
     ///
@@ -79,7 +153,9 @@ impl TidyTable {
     ///
     /// [`Error::Csv`] for malformed CSV, [`Error::MissingColumn`] without a `value` column,
     /// [`Error::BadField`] for a field that cannot be parsed (an unknown sex, an age label
-    /// that is not an age), [`Error::InvalidValue`] for a value that breaks `rule`.
+    /// that is not an age), [`Error::InvalidValue`] for a value that breaks `rule`. Every
+    /// row is read: when more than one row has a problem, [`Error::InvalidScenario`] lists
+    /// them all (named by this file).
     pub fn from_reader(reader: impl Read, path: impl AsRef<Path>, rule: ValueRule) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         let mut csv = csv::ReaderBuilder::new()
@@ -103,73 +179,37 @@ impl TidyTable {
             expected: EXPECTED,
         })?;
         let mut rows = Vec::new();
+        let mut problems = Vec::new();
         for (i, record) in csv.records().enumerate() {
-            let record = record.map_err(csv_err)?;
             let row = i + 2;
-            let field = |col: Option<usize>| col.and_then(|c| record.get(c));
-            let bad = |field: &'static str, value: &str, expected: &'static str| Error::BadField {
-                path: path.clone(),
+            let record = match record {
+                Ok(record) => record,
+                Err(source) => {
+                    // A read failure ends the file; a malformed row is one problem more.
+                    let io = matches!(source.kind(), csv::ErrorKind::Io(_));
+                    problems.push(csv_err(source));
+                    if io {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            match parse_row(
+                &record,
                 row,
-                field,
-                value: value.to_string(),
-                expected,
-            };
-            let year = match field(year_col) {
-                Some(text) => Some(
-                    text.parse::<i32>()
-                        .map_err(|_| bad("year", text, "a whole year"))?,
-                ),
-                None => None,
-            };
-            let area = match field(area_col) {
-                Some("") => return Err(bad("area", "", "an area id")),
-                Some(text) => Some(text.to_string()),
-                None => None,
-            };
-            let sex = match field(sex_col) {
-                Some(text) => Some(
-                    text.parse::<Sex>()
-                        .map_err(|_| bad("sex", text, "female or male"))?,
-                ),
-                None => None,
-            };
-            let age = match field(age_col) {
-                Some(text) => Some(AgeGroup::parse(text).ok_or_else(|| {
-                    bad(
-                        "age",
-                        text,
-                        "an age (37), a group (5-9) or an open group (100+)",
-                    )
-                })?),
-                None => None,
-            };
-            let text = field(Some(value_col)).unwrap_or("");
-            let value: f64 = text.parse().map_err(|_| bad("value", text, "a number"))?;
-            let ok = match rule {
-                ValueRule::NonNegative => value.is_finite() && value >= 0.0,
-                ValueRule::Finite => value.is_finite(),
-            };
-            if !ok {
-                return Err(Error::InvalidValue {
-                    path: path.clone(),
-                    row,
-                    what: match rule {
-                        ValueRule::NonNegative => "a count or rate (finite, >= 0)",
-                        ValueRule::Finite => "a finite number",
-                    },
-                    value,
-                });
+                &path,
+                rule,
+                [year_col, area_col, sex_col, age_col, Some(value_col)],
+            ) {
+                Ok(parsed) => rows.push(parsed),
+                Err(e) => problems.push(e),
             }
-            rows.push(TidyRow {
-                row,
-                year,
-                area,
-                sex,
-                age,
-                value,
-            });
         }
-        Ok(Self { path, rows })
+        match problems.len() {
+            0 => Ok(Self { path, rows }),
+            1 => Err(problems.remove(0)),
+            _ => Err(Error::InvalidScenario { path, problems }),
+        }
     }
 
     /// The rows, in file order.
