@@ -314,9 +314,18 @@ fn every_bad_row_of_a_file_is_listed_not_only_the_first() {
         .map(|e| e.to_string())
         .collect();
     assert_eq!(rows.len(), 4, "{rows:#?}");
-    assert!(matches!(all[0], Error::InvalidValue { row: 4, .. }), "{all:?}");
-    assert!(rows[1].contains("row 8") && rows[1].contains("NaN"), "{rows:#?}");
-    assert!(rows[2].contains("row 10") && rows[2].contains("many"), "{rows:#?}");
+    assert!(
+        matches!(all[0], Error::InvalidValue { row: 4, .. }),
+        "{all:?}"
+    );
+    assert!(
+        rows[1].contains("row 8") && rows[1].contains("NaN"),
+        "{rows:#?}"
+    );
+    assert!(
+        rows[2].contains("row 10") && rows[2].contains("many"),
+        "{rows:#?}"
+    );
     assert!(matches!(all[3], Error::Csv { .. }), "{all:?}");
 }
 

@@ -60,6 +60,29 @@ pub struct TidyTable {
 
 const EXPECTED: &str = "[year,][area,][sex,][age,]value";
 
+/// `Ok` when no problem was found; the problem itself when there is one; every one, listed
+/// in [`Error::InvalidScenario`] under `path`, when there are more.
+pub(crate) fn every_problem(path: &Path, problems: Vec<Error>) -> Result<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(one_error(path, problems))
+    }
+}
+
+/// The problems found as one error: the problem itself when there is one, else all of them
+/// in [`Error::InvalidScenario`] under `path`.
+fn one_error(path: &Path, mut problems: Vec<Error>) -> Error {
+    if problems.len() == 1 {
+        problems.remove(0)
+    } else {
+        Error::InvalidScenario {
+            path: path.to_path_buf(),
+            problems,
+        }
+    }
+}
+
 /// Parses one record of a tidy table; `columns` are the year, area, sex, age and value
 /// columns (a missing one is `None`).
 fn parse_row(
@@ -205,11 +228,8 @@ impl TidyTable {
                 Err(e) => problems.push(e),
             }
         }
-        match problems.len() {
-            0 => Ok(Self { path, rows }),
-            1 => Err(problems.remove(0)),
-            _ => Err(Error::InvalidScenario { path, problems }),
-        }
+        every_problem(&path, problems)?;
+        Ok(Self { path, rows })
     }
 
     /// The rows, in file order.
@@ -356,6 +376,8 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
     let mut cells: BTreeMap<(usize, usize), BTreeMap<AgeGroup, (f64, usize)>> = BTreeMap::new();
     let mut labels: BTreeMap<AgeGroup, usize> = BTreeMap::new();
     let mut year: Option<(i32, usize)> = None;
+    // Every duplicate, stray year and missing cell is listed, not only the first.
+    let mut problems = Vec::new();
     for row in table.rows() {
         let area = row.area.as_deref().ok_or_else(|| missing("area"))?;
         let sex = row.sex.ok_or_else(|| missing("sex"))?;
@@ -363,13 +385,14 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
         if let (Some(y), Some((first, _))) = (row.year, year)
             && y != first
         {
-            return Err(Error::BadField {
+            problems.push(Error::BadField {
                 path: path.clone(),
                 row: row.row,
                 field: "year",
                 value: y.to_string(),
                 expected: "the same year on every row of a base population",
             });
+            continue;
         }
         if year.is_none() {
             year = row.year.map(|y| (y, row.row));
@@ -384,7 +407,7 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
         labels.entry(age).or_insert(row.row);
         let series = cells.entry((a, sex.index())).or_default();
         if let Some(&(_, first_row)) = series.get(&age) {
-            return Err(Error::DuplicateCell {
+            problems.push(Error::DuplicateCell {
                 path: path.clone(),
                 row: row.row,
                 first_row,
@@ -392,6 +415,7 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
                 sex,
                 age: age.to_string(),
             });
+            continue;
         }
         series.insert(age, (row.value, row.row));
     }
@@ -404,25 +428,42 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
         });
     }
     let groups: Vec<AgeGroup> = labels.keys().copied().collect();
-    let omega = check_tiling(&path, &groups)?;
+    let omega = match check_tiling(&path, &groups) {
+        Ok(omega) => omega,
+        Err(e) => {
+            problems.push(e);
+            return Err(one_error(&path, problems));
+        }
+    };
+    for (a, area) in areas.iter().enumerate() {
+        for sex in Sex::ALL {
+            let missing = |age: String| Error::MissingAge {
+                path: path.clone(),
+                area: area.clone(),
+                sex,
+                age,
+            };
+            match cells.get(&(a, sex.index())) {
+                None => problems.push(missing("all (no row for this area and sex)".into())),
+                Some(series) => problems.extend(
+                    groups
+                        .iter()
+                        .filter(|g| !series.contains_key(g))
+                        .map(|g| missing(g.to_string())),
+                ),
+            }
+        }
+    }
+    every_problem(&path, problems)?;
     let single = groups.len() == omega + 1;
     let mut pop = Population::zeros(areas.clone(), 1, omega + 1)?;
-    for (a, area) in areas.iter().enumerate() {
+    for a in 0..areas.len() {
         for sex in Sex::ALL {
             let series = cells.get(&(a, sex.index()));
             let mut counts = Vec::with_capacity(groups.len());
             for group in &groups {
-                match series.and_then(|s| s.get(group)) {
-                    Some(&(value, _)) => counts.push(value),
-                    None => {
-                        return Err(Error::MissingAge {
-                            path,
-                            area: area.clone(),
-                            sex,
-                            age: group.to_string(),
-                        });
-                    }
-                }
+                // Every cell is present: missing ones were reported just above.
+                counts.push(series.and_then(|s| s.get(group)).map_or(0.0, |&(v, _)| v));
             }
             let target = pop.series_mut(a, sex);
             if single {
@@ -789,6 +830,30 @@ mod tests {
             read_population_from(ragged.as_bytes(), "p.csv"),
             Err(Error::MissingAge { .. })
         ));
+        // Every missing cell and duplicate is listed, not only the first.
+        let several = single_year_csv(&["a"])
+            .replace("a,male,40,140\n", "")
+            .replace("a,female,7,107\n", "")
+            .replace("a,male,3,103\n", "a,male,3,103\na,male,3,9\n");
+        match read_population_from(several.as_bytes(), "p.csv").unwrap_err() {
+            Error::InvalidScenario { problems, .. } => {
+                let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                assert_eq!(problems.len(), 3, "{text:#?}");
+                assert!(
+                    matches!(problems[0], Error::DuplicateCell { .. }),
+                    "{text:#?}"
+                );
+                assert!(
+                    text[1].contains("female") && text[1].contains("age 7"),
+                    "{text:#?}"
+                );
+                assert!(
+                    text[2].contains("male") && text[2].contains("age 40"),
+                    "{text:#?}"
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
         let gap = single_year_csv(&["a"])
             .replace("a,female,40,140\n", "")
             .replace("a,male,40,140\n", "");
