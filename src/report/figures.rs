@@ -47,11 +47,7 @@ pub fn all(
         })
         .collect();
     let age_labels: Vec<&str> = ages.iter().map(String::as_str).collect();
-    let name = scenario
-        .file
-        .name_zh
-        .as_deref()
-        .unwrap_or(&scenario.file.name);
+    let name = scenario.short_name();
     let mut pyramid = |file: String,
                        title: String,
                        caption: String,
@@ -87,13 +83,10 @@ pub fn all(
         };
         pyramid(
             format!("pyramid_{}.svg", area.id),
+            format!("{}: population {base_year} and {horizon}", area.label()),
             format!(
-                "{} {}: population {base_year} and {horizon}",
-                area.name_zh, area.name_en
-            ),
-            format!(
-                "Population pyramid, {} {}, {base_year} and {horizon}",
-                area.name_zh, area.name_en
+                "Population pyramid, {}, {base_year} and {horizon}",
+                area.label()
             ),
             &one(base)?,
             &one(last)?,
@@ -119,11 +112,7 @@ pub fn all(
         svg: charts::bands_over_time(&format!("{name}: age bands"), &years, &series, "persons")?,
     });
     if let Allocation::Plan(plan) = allocation {
-        let streets: Vec<String> = scenario
-            .areas
-            .iter()
-            .map(|a| format!("{} {}", a.name_zh, a.name_en))
-            .collect();
+        let streets: Vec<String> = scenario.areas.iter().map(|a| a.label()).collect();
         let street_labels: Vec<&str> = streets.iter().map(String::as_str).collect();
         let services: Vec<(&str, Vec<f64>)> = scenario
             .services

@@ -193,9 +193,8 @@ pub fn memo(
                 |b: Option<usize>| b.map_or(f64::NAN, |b| last.band_total(i, &scenario.bands[b]));
             let _ = writeln!(
                 m,
-                "| {} {} | {:.0} | {:.0} | {:.0} | {:.0} |",
-                a.name_zh,
-                a.name_en,
+                "| {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+                a.label(),
                 scenario.base.area_total(i),
                 last.area_total(i),
                 count(elderly),
@@ -222,7 +221,7 @@ pub fn memo(
             }
             m.push('\n');
             for a in &scenario.areas {
-                let _ = write!(m, "| {} {} |", a.name_zh, a.name_en);
+                let _ = write!(m, "| {} |", a.label());
                 for s in &scenario.services {
                     let added: f64 = plan
                         .rows

@@ -170,11 +170,7 @@ pub fn figures(
 ) -> Result<Vec<Figure>> {
     let mut figures = Vec::new();
     let s = &report.summary;
-    let name = scenario
-        .file
-        .name_zh
-        .as_deref()
-        .unwrap_or(&scenario.file.name);
+    let name = scenario.short_name();
     let (lo, hi) = (0, s.probs.len().saturating_sub(1));
     let mid = s
         .probs
@@ -261,11 +257,7 @@ pub fn figures(
 ///
 /// The chart errors of [`charts`] (they do not arise from a valid run).
 pub fn tornado_figures(scenario: &Scenario, sens: &Sensitivity) -> Result<Vec<Figure>> {
-    let name = scenario
-        .file
-        .name_zh
-        .as_deref()
-        .unwrap_or(&scenario.file.name);
+    let name = scenario.short_name();
     let mut figures = Vec::new();
     for (measure, file, what) in [
         ("cost", "tornado_cost.svg", "plan cost"),
@@ -407,12 +399,16 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
                 .filter(|x| x.service == service.id)
                 .min_by(|a, b| a.share_met.total_cmp(&b.share_met))
             {
+                let street = scenario
+                    .areas
+                    .iter()
+                    .find(|a| a.id == w.area)
+                    .map_or_else(|| w.area.clone(), |a| a.label());
                 let _ = writeln!(
                     m,
-                    "| {} | {:.1} % | {}, {} |",
+                    "| {} | {:.1} % | {street}, {} |",
                     service.id,
                     100.0 * w.share_met,
-                    w.area,
                     w.year
                 );
             }

@@ -125,6 +125,20 @@ impl Scenario {
         Ok(())
     }
 
+    /// The scenario's name for chart titles: its Chinese name when it has one, else its
+    /// name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// assert!(yuzhong.short_name().starts_with("重庆市渝中区"));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn short_name(&self) -> &str {
+        self.file.name_zh.as_deref().unwrap_or(&self.file.name)
+    }
+
     /// The base year (census date).
     pub fn base_year(&self) -> i32 {
         self.file.base_year

@@ -24,6 +24,21 @@ pub struct Area {
     pub net_migration: f64,
 }
 
+impl Area {
+    /// The street as a planner reads it: Chinese and English names, e.g. `解放碑 Jiefangbei`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// assert_eq!(yuzhong.areas[1].label(), "解放碑 Jiefangbei");
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn label(&self) -> String {
+        format!("{} {}", self.name_zh, self.name_en)
+    }
+}
+
 /// A service to plan: who needs it, how much, how far they walk, and its variants.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Service {
