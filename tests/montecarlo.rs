@@ -169,3 +169,20 @@ fn a_run_too_large_to_finish_is_refused_before_it_starts() {
         Uncertainty::from_section(Some(&section), std::path::Path::new("scenario.toml")).is_err()
     );
 }
+
+#[test]
+fn quantile_probabilities_out_of_order_are_refused_not_overwritten() {
+    let (scenario, mut settings) = yuzhong_with(5, 1);
+    settings.quantiles = vec![0.9, 0.1];
+    assert!(matches!(
+        MonteCarlo::new(&scenario, settings.clone()).run(None),
+        Err(popalloc::Error::InvalidParameter { .. })
+    ));
+    settings.quantiles = vec![0.1, 1.0];
+    assert!(MonteCarlo::new(&scenario, settings).run(None).is_err());
+    let section: popalloc::uncertainty::UncertaintySection =
+        toml::from_str("quantiles = [0.9, 0.5]\n").unwrap();
+    assert!(
+        Uncertainty::from_section(Some(&section), std::path::Path::new("scenario.toml")).is_err()
+    );
+}

@@ -102,8 +102,8 @@ impl Scenario {
         check_parameter(
             "variant migration factor",
             variant.migration_factor,
-            true,
-            "a finite number",
+            variant.migration_factor >= 0.0,
+            "a finite number >= 0",
         )?;
         let scale = variant.migration_factor;
         match self

@@ -61,7 +61,7 @@ pub struct DrawAssumption {
     pub tfr_factor: f64,
     /// Years added to e0.
     pub e0_shift: f64,
-    /// Factor on net migration.
+    /// Factor on net migration (cut at 0, like the TFR factor).
     pub migration_factor: f64,
 }
 
@@ -175,7 +175,8 @@ impl<'a> MonteCarlo<'a> {
         let mut rng = draw_generator(s.seed, draw);
         let tfr_factor = s.tfr.sample(&mut rng).max(0.0);
         let e0_shift = s.e0.sample(&mut rng);
-        let migration_factor = s.migration.sample(&mut rng);
+        // Factors are cut at 0 (a negative one would turn net migration around).
+        let migration_factor = s.migration.sample(&mut rng).max(0.0);
         let StreetDeviation {
             tfr_rho,
             tfr_sigma,
@@ -233,6 +234,22 @@ impl<'a> MonteCarlo<'a> {
                 parameter: "Monte Carlo draws",
                 value: draws as f64,
                 range: "1 … 1,000,000",
+            });
+        }
+        let probs = &self.settings.quantiles;
+        let ascending = probs.windows(2).all(|w| w[0] < w[1]);
+        if let Some(&p) = probs.iter().find(|&&p| !(p > 0.0 && p < 1.0)) {
+            return Err(Error::InvalidParameter {
+                parameter: "Monte Carlo quantile probability",
+                value: p,
+                range: "in (0, 1)",
+            });
+        }
+        if probs.is_empty() || !ascending {
+            return Err(Error::InvalidParameter {
+                parameter: "Monte Carlo quantile probabilities (count)",
+                value: probs.len() as f64,
+                range: "at least one, in strictly ascending order",
             });
         }
         let layout = Layout::new(sc, self.horizon);

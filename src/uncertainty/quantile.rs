@@ -139,9 +139,10 @@ impl QuantileStream {
         for cell in 0..self.cells {
             for (j, &p) in self.probs.iter().enumerate() {
                 let at = (cell * np + j) * 5;
-                if self.count >= 5 {
+                if self.count > 5 {
                     out.push(self.heights[at + 2]);
                 } else {
+                    // Up to five observations are kept as they are: the exact quantile.
                     let mut seen = self.heights[at..at + self.count].to_vec();
                     seen.sort_by(f64::total_cmp);
                     out.push(sample_quantile(&seen, p));
@@ -284,5 +285,11 @@ mod tests {
         }
         assert_eq!(stream.quantiles(), vec![3.0, 4.0]);
         assert!(QuantileStream::new(1, vec![0.5]).quantiles()[0].is_nan());
+        // Exactly five: still the exact type-1 quantiles, not the middle marker for all.
+        let mut five = QuantileStream::new(1, vec![0.1, 0.5, 0.9]);
+        for x in [5.0, 2.0, 4.0, 1.0, 3.0] {
+            five.push(&[x]);
+        }
+        assert_eq!(five.quantiles(), vec![1.0, 3.0, 5.0]);
     }
 }

@@ -251,10 +251,13 @@ pub fn sensitivity(scenario: &Scenario, options: &SensitivityOptions) -> Result<
         variants.push(low.clone());
         variants.push(high.clone());
     }
-    let outcomes: Vec<Outcome> = variants
+    // Collected in order first, so that the error returned (if any) is the first variant's
+    // whatever the thread count.
+    let outcomes: Vec<Result<Outcome>> = variants
         .par_iter()
         .map(|v| outcome(scenario, v, options))
-        .collect::<Result<_>>()?;
+        .collect();
+    let outcomes = outcomes.into_iter().collect::<Result<Vec<Outcome>>>()?;
     let mut outcomes = outcomes.into_iter();
     let baseline = outcomes.next().unwrap_or(Outcome {
         bands: Vec::new(),

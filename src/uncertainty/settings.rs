@@ -293,10 +293,13 @@ impl Uncertainty {
                     "in (0, 1)",
                 );
             }
-            let mut sorted = q.clone();
-            sorted.sort_by(f64::total_cmp);
-            sorted.dedup();
-            out.quantiles = sorted;
+            setting(
+                "quantiles",
+                q.len() as f64,
+                q.windows(2).all(|w| w[0] < w[1]),
+                "probabilities in strictly ascending order",
+            );
+            out.quantiles = q.clone();
         }
         if let Some(st) = &s.streets {
             let d = &mut out.streets;
@@ -419,9 +422,13 @@ mod tests {
     }
 
     #[test]
-    fn quantiles_are_sorted_and_distinct() {
-        let section: UncertaintySection =
-            toml::from_str("quantiles = [0.9, 0.05, 0.5, 0.9]").unwrap();
+    fn quantiles_must_be_ascending_and_distinct() {
+        // Reordering them silently would move every index-based lookup.
+        for text in ["quantiles = [0.9, 0.05, 0.5]", "quantiles = [0.5, 0.5]"] {
+            let section: UncertaintySection = toml::from_str(text).unwrap();
+            assert!(Uncertainty::from_section(Some(&section), Path::new("s.toml")).is_err());
+        }
+        let section: UncertaintySection = toml::from_str("quantiles = [0.05, 0.5, 0.9]").unwrap();
         let u = Uncertainty::from_section(Some(&section), Path::new("s.toml")).unwrap();
         assert_eq!(u.quantiles, vec![0.05, 0.5, 0.9]);
     }
