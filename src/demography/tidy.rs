@@ -716,11 +716,11 @@ pub(crate) fn csv_field(text: &str) -> String {
 /// ```
 /// let path = std::env::temp_dir().join(format!("popalloc-doc-atomic-{}.txt", std::process::id()));
 /// popalloc::write_atomic(&path, b"north,120\n")?;
-/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "north,120\n");
+/// assert_eq!(std::fs::read_to_string(&path)?, "north,120\n");
 /// let missing = std::env::temp_dir().join("popalloc-no-such-dir").join("x.csv");
 /// assert!(popalloc::write_atomic(&missing, b"").is_err());
-/// # std::fs::remove_file(&path).unwrap();
-/// # Ok::<(), popalloc::Error>(())
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();

@@ -92,10 +92,8 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
     problems.take(setting(
         "horizon",
         f64::from(file.horizon),
-        file.horizon > file.base_year
-            && i64::from(file.horizon) - i64::from(file.base_year)
-                <= i64::from(super::MAX_PROJECTION_YEARS),
-        "a year after base_year, at most 150 years after it",
+        super::horizon_in_reach(file.base_year, file.horizon),
+        super::HORIZON_RANGE,
     ));
 
     let areas = problems.take(read_areas(source, &file.areas.file));

@@ -25,6 +25,15 @@ pub mod target;
 /// ```
 pub const MAX_PROJECTION_YEARS: i32 = 150;
 
+/// The horizons a projection from `base_year` may reach, in words for error messages.
+pub(crate) const HORIZON_RANGE: &str = "a year after the base year, at most 150 years after it";
+
+/// Whether `horizon` is after `base_year` and at most [`MAX_PROJECTION_YEARS`] after it.
+pub(crate) fn horizon_in_reach(base_year: i32, horizon: i32) -> bool {
+    let years = i64::from(horizon) - i64::from(base_year);
+    (1..=i64::from(MAX_PROJECTION_YEARS)).contains(&years)
+}
+
 use std::path::Path;
 
 use crate::demography::band::Band;

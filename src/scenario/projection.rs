@@ -10,9 +10,9 @@ use crate::demography::projection::{Projection, Projector, StepFlows, StepInput}
 use crate::demography::rates::StepRates;
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result, check_parameter};
-use crate::scenario::MAX_PROJECTION_YEARS;
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption, for_year};
+use crate::scenario::{HORIZON_RANGE, horizon_in_reach};
 use crate::uncertainty::Variant;
 
 impl Scenario {
@@ -211,15 +211,14 @@ impl Scenario {
         )
     }
 
-    /// Checks that `horizon` is after the base year and at most [`MAX_PROJECTION_YEARS`]
+    /// Checks that `horizon` is after the base year and at most [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS)
     /// after it; `parameter` names it in the error.
     pub(crate) fn check_horizon(&self, horizon: i32, parameter: &'static str) -> Result<()> {
-        let years = i64::from(horizon) - i64::from(self.base_year());
-        if years < 1 || years > i64::from(MAX_PROJECTION_YEARS) {
+        if !horizon_in_reach(self.base_year(), horizon) {
             return Err(Error::InvalidParameter {
                 parameter,
                 value: f64::from(horizon),
-                range: "a year after the base year, at most 150 years after it",
+                range: HORIZON_RANGE,
             });
         }
         Ok(())
@@ -231,7 +230,7 @@ impl Scenario {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] when `horizon` is not after the base year or more than
-    /// [`MAX_PROJECTION_YEARS`] after it; the errors of
+    /// [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS) after it; the errors of
     /// [`Scenario::step_input`] and [`Projector::project`].
     ///
     /// # Examples
@@ -269,7 +268,7 @@ impl Scenario {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] when `horizon` is not after the base year or more than
-    /// [`MAX_PROJECTION_YEARS`] after it; the errors of
+    /// [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS) after it; the errors of
     /// [`Scenario::step_input_variant`] and [`Projector::step`]; [`Error::LengthMismatch`]
     /// when the variant's multipliers are not one per area.
     pub fn project_variant_with(

@@ -10,7 +10,10 @@ use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::uncertainty::draw_generator;
 use crate::uncertainty::quantile::{QuantileStream, sample_quantile};
-use crate::uncertainty::settings::{MAX_DRAWS, StreetDeviation, Uncertainty};
+use crate::uncertainty::settings::{
+    DRAWS_RANGE, StreetDeviation, Uncertainty, draws_allowed, probability_allowed,
+    strictly_ascending,
+};
 use crate::uncertainty::variant::{StreetPaths, Variant};
 
 /// The name of the extra band that counts every resident.
@@ -229,43 +232,38 @@ impl<'a> MonteCarlo<'a> {
         let sc = self.scenario;
         sc.check_horizon(self.horizon, "Monte Carlo horizon (year)")?;
         let draws = self.settings.draws;
-        if !(1..=MAX_DRAWS).contains(&draws) {
+        if !draws_allowed(draws) {
             return Err(Error::InvalidParameter {
                 parameter: "Monte Carlo draws",
                 value: draws as f64,
-                range: "1 … 1,000,000",
+                range: DRAWS_RANGE,
             });
         }
         let probs = &self.settings.quantiles;
-        let ascending = probs.windows(2).all(|w| w[0] < w[1]);
-        if let Some(&p) = probs.iter().find(|&&p| !(p > 0.0 && p < 1.0)) {
+        if let Some(&p) = probs.iter().find(|&&p| !probability_allowed(p)) {
             return Err(Error::InvalidParameter {
                 parameter: "Monte Carlo quantile probability",
                 value: p,
                 range: "in (0, 1)",
             });
         }
-        if probs.is_empty() || !ascending {
+        if probs.is_empty() || !strictly_ascending(probs) {
             return Err(Error::InvalidParameter {
                 parameter: "Monte Carlo quantile probabilities (count)",
                 value: probs.len() as f64,
                 range: "at least one, in strictly ascending order",
             });
         }
-        let layout = Layout::new(sc, self.horizon);
-        let cells = layout.cells();
-        if self.keep_draws
-            && draws
-                .checked_mul(cells)
-                .and_then(|n| n.checked_mul(8))
-                .is_none()
-        {
+        // `kept_bytes` saturates: usize::MAX means the kept draws could not be addressed.
+        if self.keep_draws && self.kept_bytes() == usize::MAX {
             return Err(Error::InvalidParameter {
                 parameter: "bytes of the kept Monte Carlo draws",
-                value: draws as f64 * cells as f64 * 8.0,
+                value: f64::INFINITY,
                 range: "addressable memory: fewer draws, or quantiles streamed",
             });
         }
+        let layout = Layout::new(sc, self.horizon);
+        let cells = layout.cells();
         let probs = self.settings.quantiles.clone();
         let district_e0 = self.district_e0()?;
         let batch = (BATCH_BYTES / (cells * 8).max(1)).clamp(1, 256);

@@ -154,6 +154,24 @@ pub struct SensitivitySteps {
 /// ```
 pub const MAX_DRAWS: usize = 1_000_000;
 
+/// The draw counts allowed, in words for error messages.
+pub(crate) const DRAWS_RANGE: &str = "1 … 1,000,000";
+
+/// Whether a run may take `draws` draws (1 ..= [`MAX_DRAWS`]).
+pub(crate) fn draws_allowed(draws: usize) -> bool {
+    (1..=MAX_DRAWS).contains(&draws)
+}
+
+/// Whether `p` can be a reported quantile's probability: inside (0, 1).
+pub(crate) fn probability_allowed(p: f64) -> bool {
+    p > 0.0 && p < 1.0
+}
+
+/// Whether quantile probabilities are in strictly ascending order (so none repeats).
+pub(crate) fn strictly_ascending(probs: &[f64]) -> bool {
+    probs.windows(2).all(|w| w[0] < w[1])
+}
+
 /// The validated uncertainty of a scenario.
 ///
 /// # Examples
@@ -269,12 +287,7 @@ impl Uncertainty {
             }
         };
         if let Some(draws) = s.draws {
-            setting(
-                "draws",
-                draws as f64,
-                (1..=MAX_DRAWS).contains(&draws),
-                "1 … 1,000,000",
-            );
+            setting("draws", draws as f64, draws_allowed(draws), DRAWS_RANGE);
             out.draws = draws;
         }
         out.seed = s.seed.unwrap_or(out.seed);
@@ -289,14 +302,14 @@ impl Uncertainty {
                 setting(
                     &format!("quantiles[{i}]"),
                     p,
-                    p > 0.0 && p < 1.0,
+                    probability_allowed(p),
                     "in (0, 1)",
                 );
             }
             setting(
                 "quantiles",
                 q.len() as f64,
-                q.windows(2).all(|w| w[0] < w[1]),
+                strictly_ascending(q),
                 "probabilities in strictly ascending order",
             );
             out.quantiles = q.clone();
@@ -422,14 +435,16 @@ mod tests {
     }
 
     #[test]
-    fn quantiles_must_be_ascending_and_distinct() {
+    fn quantiles_must_be_ascending_and_distinct()
+    -> std::result::Result<(), Box<dyn std::error::Error>> {
         // Reordering them silently would move every index-based lookup.
         for text in ["quantiles = [0.9, 0.05, 0.5]", "quantiles = [0.5, 0.5]"] {
-            let section: UncertaintySection = toml::from_str(text).unwrap();
+            let section: UncertaintySection = toml::from_str(text)?;
             assert!(Uncertainty::from_section(Some(&section), Path::new("s.toml")).is_err());
         }
-        let section: UncertaintySection = toml::from_str("quantiles = [0.05, 0.5, 0.9]").unwrap();
-        let u = Uncertainty::from_section(Some(&section), Path::new("s.toml")).unwrap();
+        let section: UncertaintySection = toml::from_str("quantiles = [0.05, 0.5, 0.9]")?;
+        let u = Uncertainty::from_section(Some(&section), Path::new("s.toml"))?;
         assert_eq!(u.quantiles, vec![0.05, 0.5, 0.9]);
+        Ok(())
     }
 }
