@@ -226,7 +226,7 @@ def a0_andreev_kingkade(m0, sex):
         if m0 < 0.02300:
             return 0.14929 - 1.99545 * m0
         if m0 < 0.08307:
-            return 0.02832 + 3.26201 * m0
+            return 0.02832 + 3.26021 * m0
         return 0.29915
     if m0 < 0.01724:
         return 0.14903 - 2.05527 * m0

@@ -160,7 +160,7 @@ pub fn brass_life_table(standard: &LifeTable, alpha: f64, beta: f64) -> Result<L
 /// misses the target up to ±32, then bisects until e0 is within 1e-10 years of the
 /// target (or the bracket is 1e-14 wide), and returns the α with the smallest error.
 /// e0 is continuous in α except for tiny jumps where m(0) crosses a breakpoint of the
-/// Andreev–Kingkade a(0) rule (up to about 1e-5 years for males at m(0) = 0.08307); a
+/// Andreev–Kingkade a(0) rule (up to 2.0e-6 years, for males at m(0) = 0.02300); a
 /// target inside such a jump, if farther than [`BRASS_E0_TOLERANCE`] from both sides,
 /// cannot be met and is reported.
 ///
@@ -514,18 +514,16 @@ mod tests {
         }
     }
 
-    /// Where male m(0) crosses 0.08307, the Andreev–Kingkade a(0) drops from 0.29929 to
-    /// 0.29915 and e0 jumps down by about 1.1e-5 years: a target in the middle of the
-    /// jump cannot be met to 1e-6 and is reported, not returned.
-    #[test]
-    fn a_target_inside_the_a0_jump_is_reported() {
-        let std = standard(Sex::Male);
+    /// The α values either side of where `sex`'s m(0) crosses `breakpoint` (to 1e-16 in
+    /// α), with e0 at each.
+    fn across_breakpoint(sex: Sex, breakpoint: f64) -> (f64, f64, f64, f64) {
+        let std = standard(sex);
         let m0 = |alpha: f64| brass_life_table(&std, alpha, 1.0).unwrap().mx()[0];
-        let (mut lo, mut hi) = (0.0, 2.0);
-        assert!(m0(lo) < 0.08307 && m0(hi) > 0.08307);
+        let (mut lo, mut hi) = (-4.0, 2.0);
+        assert!(m0(lo) < breakpoint && m0(hi) > breakpoint);
         for _ in 0..80 {
             let mid = 0.5 * (lo + hi);
-            if m0(mid) > 0.08307 {
+            if m0(mid) >= breakpoint {
                 hi = mid;
             } else {
                 lo = mid;
@@ -536,8 +534,34 @@ mod tests {
                 .unwrap()
                 .life_expectancy()
         };
-        let (before, after) = (e0(lo), e0(hi));
-        assert!(before - after > 1e-5, "{before} -> {after}");
+        (lo, hi, e0(lo), e0(hi))
+    }
+
+    /// With the published coefficient 3.26021, male a(0) is continuous at m(0) = 0.08307
+    /// to 5e-6 (0.299146 below, 0.29915 above), so e0 moves by 8e-9 years, less than the search's
+    /// tolerance there and a target between the two sides is met (with 3.26201 a(0)
+    /// dropped by 1.45e-4 and e0 by about 1.1e-5 years, and such a target was refused).
+    #[test]
+    fn e0_is_continuous_where_male_m0_crosses_the_upper_breakpoint() {
+        let (_, _, before, after) = across_breakpoint(Sex::Male, 0.08307);
+        assert!(
+            (before - after).abs() < BRASS_E0_TOLERANCE,
+            "{before} -> {after}"
+        );
+        let target = 0.5 * (before + after);
+        let (_, table) = brass_for_e0(&standard(Sex::Male), target, 1.0).unwrap();
+        assert!((table.life_expectancy() - target).abs() < BRASS_E0_TOLERANCE);
+    }
+
+    /// Where male m(0) crosses 0.02300, the published a(0) rule itself drops from 0.103395
+    /// to 0.103305, and e0 jumps by 2.0e-6 years: a target in the middle of the jump,
+    /// farther than the tolerance from both sides, is reported, not returned.
+    #[test]
+    fn a_target_inside_the_a0_jump_is_reported() {
+        let std = standard(Sex::Male);
+        let (_, _, before, after) = across_breakpoint(Sex::Male, 0.02300);
+        let jump = before - after;
+        assert!(jump > 2.0 * BRASS_E0_TOLERANCE, "{before} -> {after}");
         match brass_for_e0(&std, 0.5 * (before + after), 1.0) {
             Err(Error::NoConvergence { detail, .. }) => assert!(detail.contains("jumps")),
             other => panic!("{other:?}"),

@@ -11,7 +11,7 @@ use crate::error::{Error, Result, check_non_negative, check_probability};
 ///
 /// | sex | m(0) < b₁ | b₁ ≤ m(0) < b₂ | m(0) ≥ b₂ |
 /// |---|---|---|---|
-/// | male (b₁ = 0.02300, b₂ = 0.08307) | 0.14929 − 1.99545 m(0) | 0.02832 + 3.26201 m(0) | 0.29915 |
+/// | male (b₁ = 0.02300, b₂ = 0.08307) | 0.14929 − 1.99545 m(0) | 0.02832 + 3.26021 m(0) | 0.29915 |
 /// | female (b₁ = 0.01724, b₂ = 0.06891) | 0.14903 − 2.05527 m(0) | 0.04667 + 3.88089 m(0) | 0.31411 |
 ///
 /// # References
@@ -31,7 +31,7 @@ use crate::error::{Error, Result, check_non_negative, check_probability};
 pub fn andreev_kingkade_a0(sex: Sex, m0: f64) -> f64 {
     match sex {
         Sex::Male if m0 < 0.02300 => 0.14929 - 1.99545 * m0,
-        Sex::Male if m0 < 0.08307 => 0.02832 + 3.26201 * m0,
+        Sex::Male if m0 < 0.08307 => 0.02832 + 3.26021 * m0,
         Sex::Male => 0.29915,
         Sex::Female if m0 < 0.01724 => 0.14903 - 2.05527 * m0,
         Sex::Female if m0 < 0.06891 => 0.04667 + 3.88089 * m0,
@@ -400,7 +400,7 @@ mod tests {
         // Hand-computed from the published coefficients, one point per segment and sex.
         let cases = [
             (Sex::Male, 0.005, 0.14929 - 1.99545 * 0.005),
-            (Sex::Male, 0.05, 0.02832 + 3.26201 * 0.05),
+            (Sex::Male, 0.05, 0.02832 + 3.26021 * 0.05),
             (Sex::Male, 0.1, 0.29915),
             (Sex::Female, 0.005, 0.14903 - 2.05527 * 0.005),
             (Sex::Female, 0.03, 0.04667 + 3.88089 * 0.03),
@@ -415,6 +415,19 @@ mod tests {
         // Numbers: male m0 = 0.005 → 0.1393128; female m0 = 0.03 → 0.1630967.
         assert!((andreev_kingkade_a0(Sex::Male, 0.005) - 0.139_312_75).abs() < 1e-9);
         assert!((andreev_kingkade_a0(Sex::Female, 0.03) - 0.163_096_7).abs() < 1e-9);
+    }
+
+    /// The male middle segment meets the upper plateau: only the published slope 3.26021
+    /// puts the crossing at the published breakpoint, (0.29915 − 0.02832) / 3.26021 =
+    /// 0.083071 (a slope of 3.26201 left a step of 1.5e-4 there).
+    #[test]
+    fn andreev_kingkade_male_a0_is_continuous_at_the_upper_breakpoint() {
+        let below = andreev_kingkade_a0(Sex::Male, 0.08307 - 1e-12);
+        let at = andreev_kingkade_a0(Sex::Male, 0.08307);
+        assert!((below - at).abs() < 1e-5, "{below} -> {at}");
+        assert!(((0.29915_f64 - 0.02832) / 3.26021 - 0.08307).abs() < 1e-5);
+        // Hand-computed: 0.02832 + 3.26021 × 0.05 = 0.1913305.
+        assert!((andreev_kingkade_a0(Sex::Male, 0.05) - 0.191_330_5).abs() < 1e-12);
     }
 
     #[test]
