@@ -187,7 +187,7 @@ pub(crate) fn build_with(
             };
             for i in 0..n {
                 for j in 0..n {
-                    if i == j || scenario.access.minutes(i, j) <= service.radius_minutes {
+                    if scenario.access.within(i, j, service.radius_minutes) {
                         let v = model.continuous(format!(
                             "serve_{}_{}_by_{}_{year}",
                             service.id,

@@ -181,6 +181,29 @@ impl Access {
         self.minutes[from * self.areas + to]
     }
 
+    /// Whether need in area `from` can be met by capacity in area `to` for a service of
+    /// this walking radius: the minutes from `from` to `to` are at most `radius_minutes`.
+    /// An area serves itself only within the radius too: centroids put it 0 minutes from
+    /// itself, a matrix may give it more (a large street whose residents walk far to its
+    /// own facilities).
+    ///
+    /// # Panics
+    ///
+    /// When an index is out of range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// // Street 0 is 6 minutes from its own facilities, street 1 is 4 minutes from its.
+    /// let access = popalloc::Access::from_matrix(2, vec![6.0, 9.0, 9.0, 4.0]).unwrap();
+    /// assert!(!access.within(0, 0, 5.0));
+    /// assert!(access.within(1, 1, 5.0));
+    /// assert!(access.within(0, 1, 10.0));
+    /// ```
+    pub fn within(&self, from: usize, to: usize, radius_minutes: f64) -> bool {
+        self.minutes(from, to) <= radius_minutes
+    }
+
     /// The number of areas.
     pub fn area_count(&self) -> usize {
         self.areas
