@@ -305,6 +305,43 @@ fn contradictory_targets_give_a_conflict_naming_them() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The names of the rows of an LP file's `Subject To` section in which a variable appears
+/// more than once (LP readers sum such terms, with a warning each).
+fn rows_repeating_a_variable(text: &str) -> Vec<String> {
+    let body = text
+        .split("\nSubject To\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\nBounds\n").next())
+        .expect("a Subject To section");
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for line in body.lines() {
+        let mut words = line.split_whitespace().peekable();
+        if !line.starts_with("  ") {
+            let name = words.next().unwrap_or_default().trim_end_matches(':');
+            rows.push((name.to_string(), Vec::new()));
+        }
+        let Some((_, names)) = rows.last_mut() else {
+            continue;
+        };
+        let words: Vec<&str> = words.collect();
+        // Terms are `sign coefficient name`; a row ends with `sense rhs`.
+        for term in words.chunks(3) {
+            if let [sign, _, name] = term
+                && (*sign == "+" || *sign == "-")
+            {
+                names.push((*name).to_string());
+            }
+        }
+    }
+    rows.into_iter()
+        .filter(|(_, names)| {
+            let unique: std::collections::HashSet<&String> = names.iter().collect();
+            unique.len() < names.len()
+        })
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// The exported final stage, read back by an independent small LP reader and re-solved,
 /// reaches the plan's total cost.
 #[test]
@@ -321,6 +358,11 @@ fn exported_lp_re_solves_to_the_plans_cost() {
         let options = AllocationOptions::default();
         let p = plan(allocate(&s, &need, &options).unwrap());
         let text = popalloc::allocate::export_lp(&s, &need, &options).unwrap();
+        assert_eq!(
+            rows_repeating_a_variable(&text),
+            Vec::<String>::new(),
+            "{label}"
+        );
         let objective = common::lp::solve_lp_text(&text);
         let tolerance = 1e-6 * p.total_cost.abs().max(1.0);
         assert!(

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use crate::allocate::model::{Model, Row};
+use crate::allocate::model::{Model, Row, merge_terms};
 
 /// Writes `model` with objective `objective` (minimised) and the `extra` rows in CPLEX LP
 /// format. Variable and row names are the model's, made safe for the format (letters,
@@ -50,7 +50,7 @@ pub fn write_lp(model: &Model, objective: &[(usize, f64)], extra: &[Row], commen
     for row in model.rows.iter().chain(extra) {
         let name = unique(safe(&row.name), &mut taken);
         let _ = write!(out, " {name}:");
-        if row.terms.iter().all(|&(_, c)| c == 0.0) {
+        if merge_terms(&row.terms).is_empty() {
             // An empty row still states its bound: 0 × the first variable.
             let _ = write!(out, " 0 {}", var_names.first().map_or("x", String::as_str));
         } else {
@@ -106,10 +106,11 @@ fn is_binary(v: &crate::allocate::model::Variable) -> bool {
     v.integer && v.lower.to_bits() == 0f64.to_bits() && v.upper.to_bits() == 1f64.to_bits()
 }
 
-/// Terms as ` + 1.5 x - 2 y`, wrapped every eight terms.
+/// Terms as ` + 1.5 x - 2 y`, each variable once (repeats summed: LP readers warn on a
+/// variable repeated within a row), wrapped every eight terms.
 fn write_terms(out: &mut String, terms: &[(usize, f64)], names: &[String]) {
     let mut written = 0;
-    for &(v, c) in terms {
+    for (v, c) in merge_terms(terms) {
         if c == 0.0 {
             continue;
         }
@@ -192,6 +193,30 @@ mod tests {
         let mut taken = HashSet::new();
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a_2");
+    }
+
+    #[test]
+    fn a_variable_repeated_in_a_row_is_written_once() {
+        use crate::allocate::model::{RowRole, Sense};
+        let mut model = Model::new();
+        let (x, y) = (model.continuous("x".into()), model.continuous("y".into()));
+        let row = |name: &str, terms: Vec<(usize, f64)>| Row {
+            name: name.into(),
+            role: RowRole::BudgetTotal,
+            area: None,
+            year: None,
+            terms,
+            sense: Sense::AtMost,
+            rhs: 5.0,
+            slack: vec![],
+        };
+        model.row(row("capacity", vec![(x, 1.0), (y, 2.0), (x, -3.0)]));
+        // An extra row bypasses Model::row; its terms cancel out.
+        let extra = [row("cancelled", vec![(y, 1.0), (y, -1.0)])];
+        let text = write_lp(&model, &[(x, 1.0), (x, 1.0)], &extra, "merge");
+        assert!(text.contains(" capacity: - 2 x + 2 y <= 5"), "{text}");
+        assert!(text.contains(" cancelled: 0 x <= 5"), "{text}");
+        assert!(text.contains(" cost: + 2 x\n"), "{text}");
     }
 
     #[test]

@@ -224,8 +224,10 @@ impl Model {
         self.variables.len() - 1
     }
 
-    /// Adds a row and returns its index.
-    pub fn row(&mut self, row: Row) -> usize {
+    /// Adds a row, its terms merged so that each variable appears once (see
+    /// [`merge_terms`]), and returns its index.
+    pub fn row(&mut self, mut row: Row) -> usize {
+        row.terms = merge_terms(&row.terms);
         self.rows.push(row);
         self.rows.len() - 1
     }
@@ -244,6 +246,37 @@ impl Model {
     pub fn row_index(&self, name: &str) -> Option<usize> {
         self.rows.iter().position(|r| r.name == name)
     }
+}
+
+/// Terms with each variable once: coefficients of a repeated variable summed, in the
+/// order of first appearance, and terms that sum to zero dropped. A conversion, for
+/// example, leaves one variant and enters another, and both may sit in one capacity row.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::allocate::model::merge_terms;
+///
+/// assert_eq!(
+///     merge_terms(&[(3, 1.0), (1, 2.0), (3, 0.5), (2, 1.0), (2, -1.0)]),
+///     vec![(3, 1.5), (1, 2.0)]
+/// );
+/// ```
+pub fn merge_terms(terms: &[(usize, f64)]) -> Vec<(usize, f64)> {
+    let mut position: std::collections::HashMap<usize, usize> =
+        std::collections::HashMap::with_capacity(terms.len());
+    let mut merged: Vec<(usize, f64)> = Vec::with_capacity(terms.len());
+    for &(v, c) in terms {
+        match position.entry(v) {
+            std::collections::hash_map::Entry::Occupied(at) => merged[*at.get()].1 += c,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(merged.len());
+                merged.push((v, c));
+            }
+        }
+    }
+    merged.retain(|&(_, c)| c != 0.0);
+    merged
 }
 
 impl Default for Model {
