@@ -35,6 +35,16 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An output folder cannot take a result set: it holds files no run wrote, is not a
+    /// folder, or an output name is not a plain file name. Nothing was written.
+    #[error("{path}: {problem}")]
+    OutputFolder {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong, naming the files concerned.
+        problem: String,
+    },
+
     /// A CSV file is malformed (bad quoting, wrong number of fields, not UTF-8).
     #[error("{path}: {source}")]
     Csv {

@@ -704,8 +704,10 @@ pub(crate) fn csv_field(text: &str) -> String {
     }
 }
 
-/// Writes a file atomically: a temporary file beside it (`<name>.tmp`), then a rename, so a
-/// reader never sees half a file and a failed write leaves no file behind.
+/// Writes a file atomically: a new temporary file beside it, created exclusively under a
+/// unique name (never through an existing file or link), written to disk, then renamed
+/// over `path`; a reader never sees half a file, a failed write leaves no file behind,
+/// and a link at `path` is replaced, never written through.
 ///
 /// # Errors
 ///
@@ -723,16 +725,36 @@ pub(crate) fn csv_field(text: &str) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    // Errors name the file asked for; a half-written temporary file is removed.
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(path, e)
-        })
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    // Errors name the file asked for; the temporary file is removed when dropped unpersisted.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(path, os_error(e)))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(path, os_error(e.error)))?;
+    Ok(())
+}
+
+/// The operating system's error without the temporary file's name that the temporary-file
+/// crate appends (` at path "…"`): messages name the file asked for.
+pub(crate) fn os_error(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.rsplit_once(" at path \"") {
+        Some((message, _)) => std::io::Error::new(e.kind(), message.to_string()),
+        None => e,
+    }
 }
 
 #[cfg(test)]

@@ -72,6 +72,7 @@ pub fn all(
         &base.aggregate("district"),
         &last.aggregate("district"),
     )?;
+    let file_names = area_file_names(scenario.areas.iter().map(|a| a.id.as_str()));
     for (i, area) in scenario.areas.iter().enumerate() {
         let one = |p: &Population| -> Result<Population> {
             Population::from_values(
@@ -82,7 +83,7 @@ pub fn all(
             )
         };
         pyramid(
-            format!("pyramid_{}.svg", area.id),
+            format!("pyramid_{}.svg", file_names[i]),
             format!("{}: population {base_year} and {horizon}", area.label()),
             format!(
                 "Population pyramid, {}, {base_year} and {horizon}",
@@ -147,4 +148,45 @@ pub fn all(
         });
     }
     Ok(figures)
+}
+
+/// A file-name part for each area id, in order: letters, digits, `_` and `-` kept, any
+/// other character made `_`, at most 64 characters, and distinct (a repeat gets `_2`,
+/// `_3`, …; `district` is kept for the whole district). An id never becomes a path.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::report::figures::area_file_names;
+///
+/// let names = area_file_names(["jiefangbei", "/../../escaped", "district", "a/b", "a_b"].into_iter());
+/// assert_eq!(names, ["jiefangbei", "_______escaped", "district_2", "a_b", "a_b_2"]);
+/// ```
+pub fn area_file_names<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> = ["district".to_string()].into();
+    ids.map(|id| {
+        let mut stem: String = id
+            .chars()
+            .take(64)
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if stem.is_empty() {
+            stem.push_str("area");
+        }
+        let mut name = stem.clone();
+        let mut k = 2;
+        // Compared without case: some file systems do not tell "A" from "a".
+        while !taken.insert(name.to_lowercase()) {
+            name = format!("{stem}_{k}");
+            k += 1;
+        }
+        name
+    })
+    .collect()
 }

@@ -15,6 +15,7 @@ pub const SUMMARY_BANDS: [&str; 6] = [
 pub mod charts;
 pub mod figures;
 pub mod memo;
+pub mod output_folder;
 pub mod tables;
 pub mod uncertainty;
 
@@ -141,5 +142,5 @@ pub fn write_outputs_with(
     files.extend(charts.iter().map(|c| (c.file.clone(), c.svg.clone())));
     files.push(("report.md".to_string(), memo));
     let named: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
-    tables::write_files(dir, &named)
+    output_folder::write_result_set(dir, &named)
 }

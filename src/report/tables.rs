@@ -1,12 +1,11 @@
-//! Tidy CSV and JSON outputs of a run (DESIGN §7), each written atomically.
+//! Tidy CSV and JSON outputs of a run (DESIGN §7), as texts: [`output_folder`](super::output_folder) writes them.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use crate::allocate::{Allocation, Plan};
 use crate::demography::projection::Projection;
 use crate::demography::sex::Sex;
-use crate::demography::tidy::{csv_field, write_atomic};
+use crate::demography::tidy::csv_field;
 use crate::error::{Error, Result};
 use crate::need::Need;
 use crate::scenario::Scenario;
@@ -172,20 +171,4 @@ pub fn plan_json(scenario: &Scenario, need: &Need, allocation: &Allocation) -> R
         path: "plan.json".into(),
         source,
     })
-}
-
-/// Writes named texts into `dir` (created if needed), each atomically; returns the paths.
-///
-/// # Errors
-///
-/// [`Error::Io`] when the directory or a file cannot be written.
-pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut written = Vec::with_capacity(files.len());
-    for (name, text) in files {
-        let path = dir.join(name);
-        write_atomic(&path, text.as_bytes())?;
-        written.push(path);
-    }
-    Ok(written)
 }

@@ -292,6 +292,24 @@ impl Rows {
     }
 }
 
+/// The longest area id, in characters.
+const AREA_ID_MAX_CHARS: usize = 64;
+
+/// What an area id may be, as said in errors.
+const AREA_ID_RULE: &str = "an area id: 1 to 64 letters, digits, '_' or '-', and not \"district\" (the whole district's name in outputs)";
+
+/// Whether `id` may name an area: 1 to [`AREA_ID_MAX_CHARS`] letters (any script),
+/// digits, `_` or `-`, and not `district`, which outputs keep for the whole district.
+/// Outputs name files after areas, so an id never holds a path separator or a dot.
+fn is_area_id(id: &str) -> bool {
+    let chars = id.chars().count();
+    (1..=AREA_ID_MAX_CHARS).contains(&chars)
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && !id.eq_ignore_ascii_case("district")
+}
+
 fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
     let rows = Rows::read(
         source,
@@ -304,6 +322,15 @@ fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
     for (n, row) in &rows.rows {
         let area = || -> Result<Area> {
             let id = rows.text(*n, row, "id")?;
+            if !is_area_id(&id) {
+                return Err(Error::BadField {
+                    path: rows.path.clone(),
+                    row: *n,
+                    field: "id",
+                    value: id,
+                    expected: AREA_ID_RULE,
+                });
+            }
             if areas.iter().any(|a| a.id == id) {
                 return Err(Error::DuplicateName {
                     path: rows.path.clone(),

@@ -38,6 +38,7 @@ use std::path::Path;
 
 use crate::demography::band::Band;
 use crate::demography::population::Population;
+#[allow(unused_imports)] // `Error` names the error variants in doc links.
 use crate::error::{Error, Result};
 use assumptions::{FertilityAssumption, MigrationAssumption, MortalityAssumption};
 use file::ScenarioFile;
@@ -108,30 +109,32 @@ impl Scenario {
         load::load(&Source::Memory(embedded::YUZHONG.to_vec()))
     }
 
-    /// Writes the embedded default scenario's files into `dir` (created if needed), for
-    /// editing. Refuses to overwrite an existing `scenario.toml`.
+    /// Writes the embedded default scenario's files into `dir`, for editing: `dir` must be
+    /// new or empty, and the files appear all together or not at all (see
+    /// [`write_new_folder`](crate::report::output_folder::write_new_folder)).
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when the directory cannot be created or written, or already holds a
-    /// scenario.
+    /// [`Error::OutputFolder`] naming the files already in `dir`; [`Error::Io`] when it
+    /// cannot be written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("popalloc-doc-init-{}", std::process::id()));
+    /// popalloc::Scenario::write_default(&dir)?;
+    /// assert!(popalloc::Scenario::load(&dir).is_ok());
+    /// // Never over what is there.
+    /// assert!(popalloc::Scenario::write_default(&dir).is_err());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn write_default(dir: impl AsRef<Path>) -> Result<()> {
-        let dir = dir.as_ref();
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let existing = dir.join("scenario.toml");
-        if existing.exists() {
-            return Err(Error::io(
-                existing,
-                std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    "a scenario is already here; not overwritten",
-                ),
-            ));
-        }
-        for (name, text) in embedded::YUZHONG {
-            crate::demography::tidy::write_atomic(&dir.join(name), text.as_bytes())?;
-        }
-        Ok(())
+        let files: Vec<(&str, String)> = embedded::YUZHONG
+            .iter()
+            .map(|(name, text)| (*name, (*text).to_string()))
+            .collect();
+        crate::report::output_folder::write_new_folder(dir.as_ref(), &files).map(|_| ())
     }
 
     /// The scenario's name for chart titles: its Chinese name when it has one, else its

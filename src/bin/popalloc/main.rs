@@ -518,15 +518,7 @@ fn sweep(
             &values,
             "cost (relative units)",
         )?;
-        let dir = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "cost.svg".into());
-        popalloc::report::tables::write_files(dir, &[(name.as_str(), svg)])?;
+        popalloc::write_atomic(file, svg.as_bytes())?;
         note!("wrote {}", file.display());
     }
     if json() {

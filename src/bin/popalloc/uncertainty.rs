@@ -310,7 +310,7 @@ pub fn run_sensitivity(scenario: &Scenario, args: &SensitivityArgs) -> Result<()
         )];
         let charts = popalloc::report::uncertainty::tornado_figures(scenario, &s)?;
         files.extend(charts.iter().map(|f| (f.file.as_str(), f.svg.clone())));
-        for file in popalloc::report::tables::write_files(out, &files)? {
+        for file in popalloc::report::output_folder::write_result_set(out, &files)? {
             crate::note!("wrote {}", file.display());
         }
     }
