@@ -29,6 +29,7 @@
 pub mod allocate;
 pub mod demography;
 mod error;
+pub mod input;
 pub mod need;
 pub mod report;
 pub mod scenario;

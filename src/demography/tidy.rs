@@ -162,11 +162,12 @@ impl TidyTable {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when the file cannot be read, and every error of
+    /// [`Error::Io`] when the file cannot be read or is not a regular file within the
+    /// input limit ([`open_input`](crate::input::open_input)), and every error of
     /// [`TidyTable::from_reader`].
     pub fn read(path: impl AsRef<Path>, rule: ValueRule) -> Result<Self> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = crate::input::open_input(path)?;
         Self::from_reader(file, path, rule)
     }
 

@@ -44,7 +44,7 @@ impl Source {
         match self {
             Source::Dir(dir) => {
                 let path = dir.join(name);
-                std::fs::read_to_string(&path).map_err(|e| Error::io(path, e))
+                crate::input::read_input(&path)
             }
             Source::Memory(files) => files
                 .iter()

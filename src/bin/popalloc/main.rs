@@ -167,7 +167,8 @@ enum Command {
         /// (a scenario MILP; K at most 50, each draw adding a binary).
         #[arg(long, value_name = "K")]
         joint: Option<usize>,
-        /// Threads for the draws (default: all cores); the results do not depend on it.
+        /// Threads for the draws, 1 to 4 × the cores (default: all cores); the results do not
+        /// depend on it.
         #[arg(long)]
         threads: Option<usize>,
         /// Also run the one-at-a-time sensitivity and add its tornadoes to the report.

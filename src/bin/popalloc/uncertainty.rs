@@ -49,8 +49,18 @@ fn in_pool<T: Send>(
     threads: Option<usize>,
     f: impl FnOnce() -> Result<T, Failure> + Send,
 ) -> Result<T, Failure> {
+    // More threads than 4 per core only slow the run down (and 100,000 of them took
+    // minutes to start): refused.
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     match threads {
         None => f(),
+        Some(n) if n == 0 || n > 4 * cores => {
+            Err(Failure::from(popalloc::Error::InvalidParameter {
+                parameter: "--threads",
+                value: n as f64,
+                range: "from 1 to 4 × the machine's cores",
+            }))
+        }
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
             Ok(pool) => pool.install(f),
             Err(_) => Err(Failure::from(popalloc::Error::InvalidParameter {

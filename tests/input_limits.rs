@@ -1,0 +1,93 @@
+//! Inputs that could block or exhaust the machine are refused up front, naming the file:
+//! a FIFO, a device, a file beyond the input limit; and count options are bounded.
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs popalloc with `args`, failing the test if it takes more than 60 seconds.
+fn run_bounded(args: &[&std::ffi::OsStr]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_popalloc"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("popalloc {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_an_input_is_refused_without_blocking() {
+    let dir = common::copy_fixture("tiny", "limits-fifo");
+    std::fs::remove_file(dir.join("areas.csv")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("areas.csv"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let out = run_bounded(&["validate".as_ref(), dir.as_os_str()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("areas.csv") && stderr.contains("FIFO"),
+            "{stderr}"
+        );
+        std::fs::remove_file(dir.join("areas.csv")).unwrap();
+    } else {
+        eprintln!("SKIPPED the FIFO case: mkfifo is not available here");
+    }
+    // A link to /dev/zero as the population file reads nothing.
+    std::os::unix::fs::symlink("/dev/zero", dir.join("areas.csv")).unwrap();
+    let out = run_bounded(&["validate".as_ref(), dir.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("areas.csv") && stderr.contains("regular file"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_file_beyond_the_input_limit_is_refused_with_the_limit_named() {
+    let dir = common::copy_fixture("tiny", "limits-size");
+    let out = Command::new(env!("CARGO_BIN_EXE_popalloc"))
+        .env(popalloc::input::MAX_INPUT_BYTES_VAR, "1000")
+        .arg("validate")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("input limit of 1000 bytes") && stderr.contains("POPALLOC_MAX_INPUT_BYTES"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn thread_counts_beyond_four_per_core_are_refused() {
+    for threads in ["0", "100000"] {
+        let out = run_bounded(&[
+            "montecarlo".as_ref(),
+            "--draws".as_ref(),
+            "2".as_ref(),
+            "--threads".as_ref(),
+            threads.as_ref(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{threads}: {stderr}");
+        assert!(stderr.contains("--threads"), "{stderr}");
+    }
+}
