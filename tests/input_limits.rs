@@ -1,5 +1,6 @@
-//! Inputs that could block or exhaust the machine are refused up front, naming the file:
-//! a FIFO, a device, a file beyond the input limit; and count options are bounded.
+//! Inputs that could block, exhaust or break the machine are refused up front, naming the
+//! file: a FIFO, a device, a file beyond the input limit, a number beyond its documented
+//! range; and count options are bounded.
 
 mod common;
 
@@ -89,5 +90,44 @@ fn thread_counts_beyond_four_per_core_are_refused() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{threads}: {stderr}");
         assert!(stderr.contains("--threads"), "{stderr}");
+    }
+}
+
+/// A module of infinite size panicked inside microlp (found by tests/fuzz_inputs.rs);
+/// every service number now has a finite range.
+#[test]
+fn service_numbers_beyond_their_range_are_typed_errors() {
+    for (key, value) in [
+        ("min_addition", "inf"),
+        ("min_addition", "-5"),
+        ("min_addition", "nan"),
+        ("min_addition", "1e200"),
+        ("need_rate", "1e308"),
+        ("radius_minutes", "1e300"),
+    ] {
+        let dir = common::copy_fixture("tiny", &format!("limits-{key}-{value}"));
+        let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+        let toml = if key == "min_addition" {
+            toml.replacen(
+                "radius_minutes = 15",
+                &format!("radius_minutes = 15\n{key} = {value}"),
+                1,
+            )
+        } else {
+            let old = if key == "need_rate" {
+                "need_rate = 0.03"
+            } else {
+                "radius_minutes = 15"
+            };
+            toml.replacen(old, &format!("{key} = {value}"), 1)
+        };
+        assert!(toml.contains(&format!("{key} = {value}")));
+        std::fs::write(dir.join("scenario.toml"), toml).unwrap();
+        let out = run_bounded(&["run".as_ref(), dir.as_os_str()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{key} = {value}: {stderr}");
+        assert!(stderr.contains(&format!("services[0].{key}")), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -823,6 +823,16 @@ fn read_migration(
     })
 }
 
+/// The largest need rate, units per person of the band (the largest in use is 1 seat per
+/// child).
+const MAX_NEED_RATE: f64 = 100.0;
+
+/// The longest service radius, minutes of walking (a day).
+const MAX_RADIUS_MINUTES: f64 = 1440.0;
+
+/// The largest module (`min_addition`), units.
+const MAX_MODULE_UNITS: f64 = 1e6;
+
 /// The GB 50180-2018 life-circle tier (walking minutes) of a known service id: 5 for
 /// nurseries and kindergartens, 10 for primary schools, 15 for junior schools and care
 /// homes (DESIGN §6).
@@ -881,16 +891,34 @@ fn read_services(
                 problem: "give the walking radius in minutes: the service is not one with a GB 50180-2018 default",
             });
         }
-        for (name, v) in [
-            ("need_rate", entry.need_rate),
-            ("radius_minutes", radius.unwrap_or(0.0)),
+        // Each number within a finite range (docs/scenario.md §12): beyond it the solver's
+        // numerics break (an infinite module size panicked inside microlp).
+        for (name, v, upper, range) in [
+            (
+                "need_rate",
+                entry.need_rate,
+                MAX_NEED_RATE,
+                "a number from 0 to 100 units per person",
+            ),
+            (
+                "radius_minutes",
+                radius.unwrap_or(0.0),
+                MAX_RADIUS_MINUTES,
+                "a number of minutes from 0 to 1,440 (a day)",
+            ),
+            (
+                "min_addition",
+                entry.min_addition.unwrap_or(0.0),
+                MAX_MODULE_UNITS,
+                "a number of units from 0 to 1,000,000",
+            ),
         ] {
-            if !(v.is_finite() && v >= 0.0) {
+            if !(v.is_finite() && (0.0..=upper).contains(&v)) {
                 problems.push(Error::InvalidSetting {
                     path: toml.to_path_buf(),
                     field: field(name),
                     value: v,
-                    range: "a finite number >= 0",
+                    range,
                 });
             }
         }
