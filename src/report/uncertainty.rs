@@ -305,7 +305,7 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
     let _ = writeln!(
         m,
         "{} Monte Carlo draws (seed {}) of the district TFR factor ({}), the e0 shift ({}) and the migration factor ({}), \
-         with street deviations as AR(1) (TFR ratio ρ = {}, σ = {}; e0 gap ρ = {}). Quantiles are {}.\n",
+         with street deviations as AR(1) (TFR ratio ρ = {}, σ = {} a year; e0 gap ρ = {} per 5 years, {:.5} a year). Quantiles are {}.\n",
         s.draws(),
         s.seed,
         describe(&u.tfr),
@@ -314,6 +314,7 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
         u.streets.tfr_rho,
         u.streets.tfr_sigma,
         u.streets.e0_rho,
+        u.streets.annual_e0_rho(),
         if s.exact {
             "exact (every draw kept)"
         } else {
