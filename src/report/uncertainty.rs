@@ -345,17 +345,18 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
             let _ = writeln!(
                 m,
                 "\nThe plan serves the need of every street at once, for every service and year, in at least {required} of the \
-                 first {draws} draws (a joint chance constraint, α = {alpha}, solved as a scenario MILP); below, how it fares \
-                 against all {} draws.\n",
+                 first {draws} draws (a joint chance constraint, α = {alpha}, solved as a scenario MILP). Below, how it fares \
+                 against all {} draws, each draw's need routed afresh to the plan's capacity within reach.\n",
                 s.draws()
             );
         }
         (Some(alpha), None) => {
             let _ = writeln!(
                 m,
-                "\nThe plan covers each street's need at the {:.0} % quantile of the draws (α = {alpha}): \
-                 with probability {:.0} % a street's capacity within reach covers its need, street by street \
-                 (not all streets at once).\n",
+                "\nThe plan covers each street's need at the {:.0} % quantile of the draws (α = {alpha}), \
+                 street by street (not all streets at once). Below, how it fares against every draw, each draw's \
+                 need routed afresh to the plan's capacity within reach: spare capacity nearby can make a street \
+                 more reliable than {:.0} %, capacity shared with busier neighbours less.\n",
                 100.0 * (1.0 - alpha),
                 100.0 * (1.0 - alpha)
             );
@@ -389,7 +390,8 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
         }
         let _ = writeln!(
             m,
-            "\nStreets: the lowest share of draws in which a street's need is met, over the planned years.\n"
+            "\nStreets: the lowest share of draws in which a street's need is met, over the planned years \
+             (met: served in every routing of the draw's need that serves as much as the capacity within reach allows).\n"
         );
         let _ = writeln!(m, "| service | lowest share | street, year |");
         let _ = writeln!(m, "|---|---:|---|");

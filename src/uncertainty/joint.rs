@@ -10,7 +10,7 @@ use crate::error::{Error, Result, check_parameter};
 use crate::need::Need;
 use crate::scenario::Scenario;
 use crate::uncertainty::MonteCarloSummary;
-use crate::uncertainty::reliability::covers;
+use crate::uncertainty::reliability::{PlanLevels, draw_need};
 
 /// The most draws the joint form takes.
 ///
@@ -34,7 +34,9 @@ pub struct JointChance {
     pub draws: usize,
     /// Draws that must be covered: ⌈(1 − α)·draws⌉.
     pub required: usize,
-    /// Which sampled draws the plan covers (every street, service and year), when planned.
+    /// Which sampled draws the plan's capacity serves in full (every street, service and
+    /// year, in every maximum routing of the draw's need, as
+    /// [`reliability`](crate::uncertainty::reliability) judges), when planned.
     pub covered: Vec<bool>,
     /// The need the model was given: the largest over the sampled draws.
     pub need: Need,
@@ -163,23 +165,12 @@ pub fn allocate_joint(
     });
     let allocation = allocate_built(scenario, &envelope, &built, options)?;
     let covered = match &allocation {
-        Allocation::Plan(plan) => (0..draws)
-            .map(|k| {
-                plan.rows.iter().all(|r| {
-                    let f = scenario.services.iter().position(|s| s.id == r.service);
-                    let i = scenario.areas.iter().position(|a| a.id == r.area);
-                    let t = years.iter().position(|y| *y == r.year);
-                    match (f, i, t) {
-                        (Some(f), Some(i), Some(t)) => {
-                            let s = &scenario.services[f];
-                            let need = s.need_rate * persons(k, t, s.band, i);
-                            covers(r.served, need)
-                        }
-                        _ => true,
-                    }
-                })
-            })
-            .collect(),
+        Allocation::Plan(plan) => {
+            let levels = PlanLevels::read(scenario, plan)?;
+            (0..draws)
+                .map(|k| levels.serves_all(scenario, &draw_need(scenario, summary, k, &years)))
+                .collect()
+        }
         Allocation::Conflict(_) => Vec::new(),
     };
     Ok((
