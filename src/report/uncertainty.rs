@@ -345,8 +345,10 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
             let _ = writeln!(
                 m,
                 "\nThe plan serves the need of every street at once, for every service and year, in at least {required} of the \
-                 first {draws} draws (a joint chance constraint, α = {alpha}, solved as a scenario MILP). Below, how it fares \
-                 against all {} draws, each draw's need routed afresh to the plan's capacity within reach.\n",
+                 first {draws} draws (a joint chance constraint, α = {alpha}, solved as a scenario MILP); its coverage and \
+                 per-capita targets are stated on the {:.0} % quantile of those draws. Below, how it fares against all {} \
+                 draws, each draw's need routed afresh to the plan's capacity within reach.\n",
+                100.0 * (1.0 - alpha),
                 s.draws()
             );
         }
