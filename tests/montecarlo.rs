@@ -186,3 +186,42 @@ fn quantile_probabilities_out_of_order_are_refused_not_overwritten() {
         Uncertainty::from_section(Some(&section), std::path::Path::new("scenario.toml")).is_err()
     );
 }
+
+#[test]
+fn street_e0_spreads_after_five_years_as_bayeslife_says_over_five() {
+    // bayesLife's street e0 gap moves in 5-year steps: ρ₅ = 0.95, shock variance
+    // a + b·(e0 − U) (a = 0.0482, b = −0.0154, U = 82.5). Five annual steps from a gap of 0
+    // must spread as one 5-year step: sd √(a + b·(e0 − U)).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let scenario = Scenario::load(&dir).unwrap();
+    let mut settings = Uncertainty::none();
+    settings.streets.e0_rho = 0.95;
+    settings.streets.e0_sigma = None;
+    let run = MonteCarlo::new(&scenario, settings).horizon(scenario.base_year() + 5);
+    // The tiny fixture's death rates do not change: one district e0 every year.
+    let [f, m] = scenario.life_tables(scenario.base_year()).unwrap();
+    let e0 = 0.5 * (f.life_expectancy() + m.life_expectancy());
+    let five_year_variance = 0.0482 - 0.0154 * (e0 - 82.5).min(0.0);
+    let expected = five_year_variance.sqrt();
+    let draws = 2000;
+    let mut gaps = Vec::new();
+    for d in 0..draws {
+        let paths = run.variant(d).unwrap().streets.unwrap();
+        let fifth = 4 * paths.areas;
+        gaps.extend_from_slice(&paths.e0_gap[fifth..fifth + paths.areas]);
+    }
+    let n = gaps.len() as f64;
+    let mean = gaps.iter().sum::<f64>() / n;
+    let sd = (gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    // 6,000 gaps: the sample sd is off by ≈ 1/√(2n) ≈ 0.9 %; 8 % is nine of those. The
+    // 5-year values used in every annual step give √(Σ 0.95^(2k), k < 5) ≈ 2.03 times as much.
+    let per_step = expected * ((1.0 - 0.95f64.powi(10)) / (1.0 - 0.95f64.powi(2))).sqrt();
+    println!(
+        "street e0 gap after 5 years: sd {sd:.4}, expected {expected:.4}, 5-year values per year {per_step:.4}"
+    );
+    assert!(
+        (sd / expected - 1.0).abs() < 0.08,
+        "sd {sd} against {expected}"
+    );
+    assert!(mean.abs() < 5.0 * expected / n.sqrt(), "mean {mean}");
+}

@@ -305,7 +305,7 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
     let _ = writeln!(
         m,
         "{} Monte Carlo draws (seed {}) of the district TFR factor ({}), the e0 shift ({}) and the migration factor ({}), \
-         with street deviations as AR(1) (TFR ratio ρ = {}, σ = {}; e0 gap ρ = {}). Quantiles are {}.\n",
+         with street deviations as AR(1) (TFR ratio ρ = {}, σ = {} a year; e0 gap ρ = {} per 5 years, {:.5} a year). Quantiles are {}.\n",
         s.draws(),
         s.seed,
         describe(&u.tfr),
@@ -314,6 +314,7 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
         u.streets.tfr_rho,
         u.streets.tfr_sigma,
         u.streets.e0_rho,
+        u.streets.annual_e0_rho(),
         if s.exact {
             "exact (every draw kept)"
         } else {
@@ -344,17 +345,20 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
             let _ = writeln!(
                 m,
                 "\nThe plan serves the need of every street at once, for every service and year, in at least {required} of the \
-                 first {draws} draws (a joint chance constraint, α = {alpha}, solved as a scenario MILP); below, how it fares \
-                 against all {} draws.\n",
+                 first {draws} draws (a joint chance constraint, α = {alpha}, solved as a scenario MILP); its coverage and \
+                 per-capita targets are stated on the {:.0} % quantile of those draws. Below, how it fares against all {} \
+                 draws, each draw's need routed afresh to the plan's capacity within reach.\n",
+                100.0 * (1.0 - alpha),
                 s.draws()
             );
         }
         (Some(alpha), None) => {
             let _ = writeln!(
                 m,
-                "\nThe plan covers each street's need at the {:.0} % quantile of the draws (α = {alpha}): \
-                 with probability {:.0} % a street's capacity within reach covers its need, street by street \
-                 (not all streets at once).\n",
+                "\nThe plan covers each street's need at the {:.0} % quantile of the draws (α = {alpha}), \
+                 street by street (not all streets at once). Below, how it fares against every draw, each draw's \
+                 need routed afresh to the plan's capacity within reach: spare capacity nearby can make a street \
+                 more reliable than {:.0} %, capacity shared with busier neighbours less.\n",
                 100.0 * (1.0 - alpha),
                 100.0 * (1.0 - alpha)
             );
@@ -388,7 +392,8 @@ pub fn memo_section(scenario: &Scenario, report: &UncertaintyReport) -> String {
         }
         let _ = writeln!(
             m,
-            "\nStreets: the lowest share of draws in which a street's need is met, over the planned years.\n"
+            "\nStreets: the lowest share of draws in which a street's need is met, over the planned years \
+             (met: served in every routing of the draw's need that serves as much as the capacity within reach allows).\n"
         );
         let _ = writeln!(m, "| service | lowest share | street, year |");
         let _ = writeln!(m, "|---|---:|---|");

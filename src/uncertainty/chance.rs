@@ -16,6 +16,10 @@ use crate::uncertainty::{MonteCarloSummary, Reliability, reliability};
 /// lie at or below), taken per service, area and year; `by_service` gives some services
 /// their own α. Persons for per-capita targets are taken at 1 − `alpha`.
 ///
+/// Judged by [`reliability`], which routes each draw's need afresh to the plan's capacity
+/// within reach, a street can come out more reliable than 1 − α (spare capacity nearby) or
+/// less (capacity shared with busier neighbours).
+///
 /// # Errors
 ///
 /// [`Error::InvalidParameter`] for an α outside (0, 1), a summary without kept draws or

@@ -4,13 +4,14 @@
 use serde::Serialize;
 
 use crate::allocate::build::build_with;
-use crate::allocate::model::{Row, RowRole, Sense};
+use crate::allocate::model::{Model, Row, RowRole, Sense};
 use crate::allocate::{Allocation, AllocationOptions, allocate_built};
 use crate::error::{Error, Result, check_parameter};
 use crate::need::Need;
 use crate::scenario::Scenario;
-use crate::uncertainty::MonteCarloSummary;
-use crate::uncertainty::reliability::covers;
+use crate::scenario::target::TargetKind;
+use crate::uncertainty::reliability::{PlanLevels, draw_need};
+use crate::uncertainty::{MonteCarloSummary, sample_quantile};
 
 /// The most draws the joint form takes.
 ///
@@ -34,18 +35,29 @@ pub struct JointChance {
     pub draws: usize,
     /// Draws that must be covered: ⌈(1 − α)·draws⌉.
     pub required: usize,
-    /// Which sampled draws the plan covers (every street, service and year), when planned.
+    /// Which sampled draws the plan's capacity serves in full (every street, service and
+    /// year, in every maximum routing of the draw's need, as
+    /// [`reliability`](crate::uncertainty::reliability) judges), when planned.
     pub covered: Vec<bool>,
-    /// The need the model was given: the largest over the sampled draws.
+    /// The need the plan was made for, its rows and targets: the (1 − α) quantile of the
+    /// sampled draws (type 1), per service, street and year, and persons likewise.
     pub need: Need,
+    /// The largest need over the sampled draws: what the model's flows may serve.
+    pub largest_need: Need,
 }
 
 /// A plan that serves the need of every street, for every service and year, at once, in at
 /// least ⌈(1 − α)·K⌉ of the first K kept draws: for each draw k a binary z_k and the rows
-/// `served(f, i, y) ≥ need_k(f, i, y) · z_k`, with `Σ z_k ≥ ⌈(1 − α)·K⌉`. The model's need
-/// (what flows may serve) is the largest need over the sample, and unmet need leaves the
-/// objective (the chance rows say what must be served); expected targets still come first,
-/// then cost.
+/// `served(f, i, y) ≥ need_k(f, i, y) · z_k`, with `Σ z_k ≥ ⌈(1 − α)·K⌉`. Flows may serve
+/// up to the largest need over the sample, and unmet need leaves the objective (the chance
+/// rows say what must be served); expected targets still come first, then cost.
+///
+/// Targets that read need or persons (coverage, per capita) are stated on the (1 − α)
+/// quantile of the K draws, per street (type 1: the ⌈(1 − α)·K⌉-th smallest), not on the
+/// largest: a coverage target is then met by every plan whose chance rows hold (a street
+/// served in ⌈(1 − α)·K⌉ draws is served at least that quantile), so α, not the worst draw,
+/// sets what services with coverage targets plan for. The plan reports that quantile as
+/// its need ([`JointChance::need`]); a street may be served more than it.
 ///
 /// # Errors
 ///
@@ -106,18 +118,24 @@ pub fn allocate_joint(
     let persons = |k: usize, y: usize, band: usize, i: usize| {
         summary.draw_value(k, years[y], band, i).unwrap_or(f64::NAN)
     };
-    let largest = |y: usize, band: usize, i: usize| {
-        (0..draws)
-            .map(|k| persons(k, y, band, i))
-            .fold(f64::NEG_INFINITY, f64::max)
+    // The sampled draws' persons in one cell, ascending.
+    let sorted = |y: usize, band: usize, i: usize| {
+        let mut values: Vec<f64> = (0..draws).map(|k| persons(k, y, band, i)).collect();
+        values.sort_by(f64::total_cmp);
+        values
     };
-    let envelope = Need::from_persons(
-        scenario,
-        years.clone(),
-        |y, f, i| largest(y, scenario.services[f].band, i),
-        |y, band, i| largest(y, band.unwrap_or(total), i),
-    );
+    let at = |p: f64| {
+        Need::from_persons(
+            scenario,
+            years.clone(),
+            |y, f, i| sample_quantile(&sorted(y, scenario.services[f].band, i), p),
+            |y, band, i| sample_quantile(&sorted(y, band.unwrap_or(total), i), p),
+        )
+    };
+    let envelope = at(1.0);
+    let planned = at(1.0 - alpha);
     let mut built = build_with(scenario, &envelope, options.equity.as_ref(), false);
+    restate_targets(scenario, &mut built.model, &envelope, &planned);
     let areas = scenario.areas.len();
     let indicators: Vec<usize> = (0..draws)
         .map(|k| built.model.binary(format!("covered_draw_{k}")))
@@ -161,25 +179,14 @@ pub fn allocate_joint(
         rhs: required as f64,
         slack: Vec::new(),
     });
-    let allocation = allocate_built(scenario, &envelope, &built, options)?;
+    let allocation = allocate_built(scenario, &planned, &built, options)?;
     let covered = match &allocation {
-        Allocation::Plan(plan) => (0..draws)
-            .map(|k| {
-                plan.rows.iter().all(|r| {
-                    let f = scenario.services.iter().position(|s| s.id == r.service);
-                    let i = scenario.areas.iter().position(|a| a.id == r.area);
-                    let t = years.iter().position(|y| *y == r.year);
-                    match (f, i, t) {
-                        (Some(f), Some(i), Some(t)) => {
-                            let s = &scenario.services[f];
-                            let need = s.need_rate * persons(k, t, s.band, i);
-                            covers(r.served, need)
-                        }
-                        _ => true,
-                    }
-                })
-            })
-            .collect(),
+        Allocation::Plan(plan) => {
+            let levels = PlanLevels::read(scenario, plan)?;
+            (0..draws)
+                .map(|k| levels.serves_all(scenario, &draw_need(scenario, summary, k, &years)))
+                .collect()
+        }
         Allocation::Conflict(_) => Vec::new(),
     };
     Ok((
@@ -189,7 +196,112 @@ pub fn allocate_joint(
             draws,
             required,
             covered,
-            need: envelope,
+            need: planned,
+            largest_need: envelope,
         },
     ))
+}
+
+/// States the rows of targets that read need or persons on `planned` (the model was built
+/// on `largest`, which bounds what flows may serve): a coverage row's right-hand side is
+/// the share of the planned need, a per-capita row's moves by the rate times the change
+/// in persons; an expected target's slack is weighed against the restated requirement.
+/// Other targets do not read need.
+fn restate_targets(scenario: &Scenario, model: &mut Model, largest: &Need, planned: &Need) {
+    let areas = scenario.areas.len();
+    let Model {
+        rows, shortfall, ..
+    } = model;
+    for row in rows.iter_mut() {
+        let RowRole::Target { target } = row.role else {
+            continue;
+        };
+        let Some(target) = scenario.targets.get(target) else {
+            continue;
+        };
+        let members: Vec<usize> = match row.area {
+            Some(i) => vec![i],
+            None => (0..areas).collect(),
+        };
+        let (f, year) = (target.service, target.year);
+        let required = match target.kind {
+            TargetKind::Coverage => {
+                let need: f64 = members
+                    .iter()
+                    .map(|&i| planned.need(f, i, year).unwrap_or(0.0))
+                    .sum();
+                row.rhs = target.value * need;
+                row.rhs
+            }
+            TargetKind::PerCapita => {
+                let per_person = target.value / 1000.0;
+                let persons = |need: &Need| need.persons_in(target.band, &members, year);
+                row.rhs += per_person * (persons(planned) - persons(largest));
+                per_person * persons(planned)
+            }
+            TargetKind::Total | TargetKind::Share | TargetKind::AreaCount => continue,
+        };
+        let weight = 1.0 / required.abs().max(1.0);
+        for (v, w) in shortfall.iter_mut() {
+            if row.slack.contains(v) {
+                *w = weight;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restated_targets_read_as_if_built_on_the_planned_need() {
+        // Yuzhong has coverage targets (binding and expected) and an expected per-capita
+        // one: restated on `planned`, their rows and slack weights are those of a model
+        // built on `planned` outright, while the rows bounding flows keep `largest`.
+        let yuzhong = Scenario::yuzhong().unwrap();
+        let years = vec![yuzhong.horizon()];
+        let need = |scale: f64| {
+            Need::from_persons(
+                &yuzhong,
+                years.clone(),
+                |_, f, i| scale * (1000.0 + 37.0 * i as f64 + 5.0 * f as f64),
+                |_, band, i| scale * (9000.0 + 11.0 * i as f64 + band.map_or(0.0, |b| b as f64)),
+            )
+        };
+        let (largest, planned) = (need(1.2), need(0.9));
+        let mut restated = build_with(&yuzhong, &largest, None, false);
+        restate_targets(&yuzhong, &mut restated.model, &largest, &planned);
+        let direct = build_with(&yuzhong, &planned, None, false).model;
+        let mut checked = [0, 0];
+        for (row, same) in restated.model.rows.iter().zip(&direct.rows) {
+            assert_eq!(row.name, same.name);
+            let RowRole::Target { target } = row.role else {
+                if matches!(row.role, RowRole::ServedAtMostNeed { .. }) {
+                    assert!(row.rhs > same.rhs || same.rhs == 0.0, "{}", row.name);
+                }
+                continue;
+            };
+            let kind = yuzhong.targets[target].kind;
+            let slot = match kind {
+                TargetKind::Coverage => 0,
+                TargetKind::PerCapita => 1,
+                _ => continue,
+            };
+            checked[slot] += 1;
+            assert!(
+                (row.rhs - same.rhs).abs() <= 1e-9 * same.rhs.abs().max(1.0),
+                "{}: {} vs {}",
+                row.name,
+                row.rhs,
+                same.rhs
+            );
+            for s in &row.slack {
+                let weight = |m: &Model| m.shortfall.iter().find(|(v, _)| v == s).map(|p| p.1);
+                let (a, b) = (weight(&restated.model).unwrap(), weight(&direct).unwrap());
+                assert!((a - b).abs() <= 1e-12 * b.abs(), "{}: {a} vs {b}", row.name);
+            }
+        }
+        assert_eq!(checked, [4, 1], "coverage and per-capita rows checked");
+    }
 }

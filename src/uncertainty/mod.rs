@@ -14,6 +14,7 @@
 mod chance;
 mod distribution;
 mod joint;
+pub(crate) mod max_flow;
 mod montecarlo;
 mod quantile;
 pub(crate) mod reliability;

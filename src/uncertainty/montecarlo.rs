@@ -183,10 +183,12 @@ impl<'a> MonteCarlo<'a> {
         let StreetDeviation {
             tfr_rho,
             tfr_sigma,
-            e0_rho,
             e0_sigma,
+            ..
         } = s.streets;
         let still = tfr_sigma == 0.0 && e0_sigma == Some(0.0);
+        // The e0 gap's parameters are bayesLife's, per 5-year step.
+        let e0_rho = s.streets.annual_e0_rho();
         let streets = (!still).then(|| {
             let areas = self.scenario.areas.len();
             let steps = district_e0.len();
@@ -194,8 +196,7 @@ impl<'a> MonteCarlo<'a> {
             let mut e0_gap = vec![0.0; steps * areas];
             let (mut d, mut g) = (vec![0.0; areas], vec![0.0; areas]);
             for (step, e0) in district_e0.iter().enumerate() {
-                let sigma =
-                    e0_sigma.unwrap_or_else(|| StreetDeviation::bayeslife_e0_sigma(e0 + e0_shift));
+                let sigma = s.streets.annual_e0_sigma(e0 + e0_shift);
                 for i in 0..areas {
                     let z1: f64 = StandardNormal.sample(&mut rng);
                     let z2: f64 = StandardNormal.sample(&mut rng);

@@ -8,8 +8,9 @@ use crate::allocate::{Plan, TargetStatus};
 use crate::error::{Error, Result};
 use crate::need::Need;
 use crate::scenario::Scenario;
-use crate::scenario::target::TargetClass;
+use crate::scenario::target::{TargetClass, TargetLevel};
 use crate::uncertainty::MonteCarloSummary;
+use crate::uncertainty::max_flow::{Routing, route};
 
 /// Relative tolerance of "the plan serves this need": the lexicographic objective holds
 /// the first stage (unmet need) to a tolerance, and the cost stage may give up need within
@@ -50,16 +51,25 @@ pub struct StreetReliability {
     pub served: f64,
     /// Need the plan was built on (units).
     pub planned_need: f64,
-    /// Share of draws whose need is at most what the plan serves (0 … 1).
+    /// Share of draws in which the street's need is served in every maximum routing of
+    /// the draw's need to the plan's capacity within reach (0 … 1).
     pub share_met: f64,
 }
 
 /// How a plan fares against every draw.
 ///
-/// A street's need is met in a draw when the draw's need is at most the need the plan
-/// serves there (its flows from capacity within reach), within [`COVER_TOLERANCE`]. For
-/// targets, capacity is the plan's and the need served in a street is the smaller of what
-/// the plan serves and the draw's need; persons (per-capita targets) are the draw's.
+/// The plan's capacity is fixed; each draw's need is routed to it afresh. For a service
+/// and year, a draw's need in every street is sent to the capacity of the streets within
+/// the service's radius as a maximum flow (as much need served as that capacity allows),
+/// so that spare capacity within reach counts, wherever the plan's own flows sent it. A
+/// street's need is met in the draw when it is served in **every** maximum routing, not
+/// only in a lucky one: when dropping the street's need lowers the most that can be
+/// served by the street's whole need (the rule and its proof are with
+/// `max_flow::route`), within [`COVER_TOLERANCE`].
+///
+/// Targets use the same routing: a district coverage target counts the need served in a
+/// maximum routing, a street's coverage target what the street is served in every one;
+/// capacity is the plan's, and persons (per-capita targets) are the draw's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reliability {
     /// Number of draws.
@@ -81,8 +91,8 @@ impl Reliability {
 
 /// The plan's capacity per year, service, variant and area, and served need per year,
 /// service and area, read from its rows.
-struct PlanLevels {
-    years: Vec<i32>,
+pub(crate) struct PlanLevels {
+    pub(crate) years: Vec<i32>,
     /// `[year][service][variant][area]`.
     capacity: Vec<Vec<Vec<Vec<f64>>>>,
     /// `[year][service][area]`.
@@ -92,7 +102,7 @@ struct PlanLevels {
 }
 
 impl PlanLevels {
-    fn read(scenario: &Scenario, plan: &Plan) -> Result<Self> {
+    pub(crate) fn read(scenario: &Scenario, plan: &Plan) -> Result<Self> {
         let years = plan.years.clone();
         let areas = scenario.areas.len();
         let capacity: Vec<Vec<Vec<f64>>> = scenario
@@ -140,10 +150,52 @@ impl PlanLevels {
             need,
         })
     }
+
+    /// The plan's capacity of service `f` in every area in year number `t`, all variants.
+    fn capacity_of(&self, t: usize, f: usize) -> Vec<f64> {
+        let by_variant = &self.capacity[t][f];
+        let areas = by_variant.first().map_or(0, Vec::len);
+        (0..areas)
+            .map(|i| by_variant.iter().map(|v| v[i]).sum())
+            .collect()
+    }
+
+    /// `need` (of service `f`, year number `t`) routed to the plan's capacity within the
+    /// service's radius.
+    fn route(&self, scenario: &Scenario, t: usize, f: usize, need: &Need) -> (Vec<f64>, Routing) {
+        let year = self.years[t];
+        let wanted: Vec<f64> = (0..scenario.areas.len())
+            .map(|i| need.need(f, i, year).unwrap_or(f64::NAN))
+            .collect();
+        let radius = scenario.services[f].radius_minutes;
+        let routing = route(&wanted, &self.capacity_of(t, f), |i, j| {
+            scenario.access.within(i, j, radius)
+        });
+        (wanted, routing)
+    }
+
+    /// Whether the plan's capacity serves every street's `need`, for every service and
+    /// planned year, in every maximum routing (see [`Reliability`]).
+    pub(crate) fn serves_all(&self, scenario: &Scenario, need: &Need) -> bool {
+        (0..self.years.len()).all(|t| {
+            (0..scenario.services.len()).all(|f| {
+                let (wanted, routing) = self.route(scenario, t, f, need);
+                wanted
+                    .iter()
+                    .zip(&routing.assured)
+                    .all(|(&w, &a)| covers(a, w))
+            })
+        })
+    }
 }
 
 /// The need of one kept draw for the plan's years.
-fn draw_need(scenario: &Scenario, summary: &MonteCarloSummary, draw: usize, years: &[i32]) -> Need {
+pub(crate) fn draw_need(
+    scenario: &Scenario,
+    summary: &MonteCarloSummary,
+    draw: usize,
+    years: &[i32],
+) -> Need {
     let total = scenario.bands.len();
     let persons = |y: usize, band: Option<usize>, i: usize| {
         summary
@@ -221,21 +273,28 @@ pub fn reliability(
     let mut street_hits = vec![0usize; levels.years.len() * services * areas];
     for d in 0..draws {
         let need = draw_need(scenario, summary, d, &levels.years);
-        for (t, &year) in levels.years.iter().enumerate() {
+        let mut routings = Vec::with_capacity(levels.years.len() * services);
+        for t in 0..levels.years.len() {
             for f in 0..services {
+                let (wanted, routing) = levels.route(scenario, t, f, &need);
                 for i in 0..areas {
-                    let wanted = need.need(f, i, year).unwrap_or(f64::NAN);
-                    if covers(levels.served[t][f][i], wanted) {
+                    if covers(routing.assured[i], wanted[i]) {
                         street_hits[(t * services + f) * areas + i] += 1;
                     }
                 }
+                routings.push(routing);
             }
         }
         for (k, (target, t, groups, _)) in planned.iter().enumerate() {
             let f = target.service;
             let capacity = |v: usize, i: usize| levels.capacity[*t][f][v][i];
-            let served =
-                |i: usize| levels.served[*t][f][i].min(need.need(f, i, target.year).unwrap_or(0.0));
+            let routing = &routings[t * services + f];
+            // The district's need served is the value of any maximum routing; a street's
+            // is what it gets in every one.
+            let served = |i: usize| match target.level {
+                TargetLevel::District => routing.served[i],
+                TargetLevel::Area => routing.assured[i],
+            };
             let measured = measure_target(target, scenario, groups, &need, &capacity, &served);
             if judge(target, &measured).2 == TargetStatus::Met {
                 target_hits[k] += 1;

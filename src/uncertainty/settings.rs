@@ -60,11 +60,13 @@ pub struct StreetSection {
     /// Standard deviation of the yearly shock to that ratio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tfr_sigma: Option<f64>,
-    /// Autocorrelation of the street − district e0 gap, per year.
+    /// Autocorrelation of the street − district e0 gap over a 5-year step (bayesLife's
+    /// unit); the projection's annual steps use its fifth root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e0_rho: Option<f64>,
-    /// Standard deviation of the yearly shock to the gap (years); without it, bayesLife's
-    /// rule from the district e0.
+    /// Standard deviation of the 5-year shock to the gap (years); without it, bayesLife's
+    /// rule from the district e0. Turned into an annual shock as
+    /// [`StreetDeviation::annual_e0_sigma`] says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e0_sigma: Option<f64>,
 }
@@ -91,21 +93,90 @@ pub struct SensitivitySection {
 /// `d(t) = ρ·d(t−1) + σ·ε`, ε standard normal, d = 0 at the base year. The TFR deviation is
 /// added to the street's fertility multiplier (its TFR relative to the district's); the e0
 /// deviation is a gap in years, turned into a factor on the street's death rates.
+///
+/// The TFR parameters are annual (bayesTFR's). The e0 parameters are bayesLife's, which
+/// are per 5-year step; [`StreetDeviation::annual_e0_rho`] and
+/// [`StreetDeviation::annual_e0_sigma`] turn them into the annual steps of the projection.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct StreetDeviation {
-    /// Autocorrelation of the street/district TFR ratio.
+    /// Autocorrelation of the street/district TFR ratio, per year.
     pub tfr_rho: f64,
     /// Yearly shock to that ratio.
     pub tfr_sigma: f64,
-    /// Autocorrelation of the street − district e0 gap.
+    /// Autocorrelation of the street − district e0 gap, per 5-year step.
     pub e0_rho: f64,
-    /// Yearly shock to the gap (years); `None`: [`StreetDeviation::bayeslife_e0_sigma`].
+    /// 5-year shock to the gap (years); `None`: [`StreetDeviation::bayeslife_e0_sigma`].
     pub e0_sigma: Option<f64>,
 }
 
 impl StreetDeviation {
-    /// The sd of the yearly e0-gap shock by bayesLife's rule (`e0.predict.subnat`'s default
+    /// The annual autocorrelation of the e0 gap: the real fifth root of the 5-year one,
+    /// ρ₁ = sign(ρ₅)·|ρ₅|^(1/5), so that five annual steps decay as one 5-year step
+    /// (bayesLife's ρ₅ = 0.95 gives ρ₁ ≈ 0.98979).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let streets = popalloc::uncertainty::Uncertainty::default().streets;
+    /// assert!((streets.annual_e0_rho() - 0.98979).abs() < 5e-6);
+    /// assert!((streets.annual_e0_rho().powi(5) - 0.95).abs() < 1e-12);
+    /// ```
+    pub fn annual_e0_rho(&self) -> f64 {
+        self.e0_rho.signum() * self.e0_rho.abs().powf(0.2)
+    }
+
+    /// The factor on the 5-year shock variance that gives the annual one:
+    /// (1 − ρ₁²) / (1 − ρ₅²), with ρ₁ = [`annual_e0_rho`](Self::annual_e0_rho).
+    ///
+    /// With it, five annual steps of `g ← ρ₁·g + σ₁·ε` add up to one 5-year step
+    /// `g ← ρ₅·g + σ₅·ε` exactly in distribution: the five shocks weigh ρ₁^k, k = 0 … 4,
+    /// so their variance is σ₁²·(1 − ρ₁¹⁰)/(1 − ρ₁²) = σ₁²·(1 − ρ₅²)/(1 − ρ₁²) = σ₅². The
+    /// stationary variance σ²/(1 − ρ²) is then the same in both units too. bayesLife's
+    /// ρ₅ = 0.95 gives 0.2083 (its a and b are scaled by it). When |ρ₅| = 1 (a random
+    /// walk) the limit 1/5 is used.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let streets = popalloc::uncertainty::Uncertainty::default().streets;
+    /// assert!((streets.e0_variance_factor() - 0.2083).abs() < 5e-5);
+    /// ```
+    pub fn e0_variance_factor(&self) -> f64 {
+        let rho = self.e0_rho.abs();
+        if rho >= 1.0 {
+            return 0.2;
+        }
+        if rho <= 0.0 {
+            // No memory: ρ₁ = 0, and the annual shock is the 5-year one.
+            return 1.0;
+        }
+        // 1 − ρ² = −expm1(2·ln ρ) keeps its precision as ρ₅ nears 1.
+        let log_rho = rho.ln();
+        (0.4 * log_rho).exp_m1() / (2.0 * log_rho).exp_m1()
+    }
+
+    /// The sd of the annual shock to the e0 gap in a year whose district e0 is `e0`: the
+    /// 5-year sd (the section's `e0_sigma`, else [`bayeslife_e0_sigma`](Self::bayeslife_e0_sigma))
+    /// times √[`e0_variance_factor`](Self::e0_variance_factor).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let streets = popalloc::uncertainty::Uncertainty::default().streets;
+    /// // Above 82.5 years bayesLife's 5-year variance is a = 0.0482; a year takes 0.2083 of it.
+    /// let annual = streets.annual_e0_sigma(85.0);
+    /// assert!((annual * annual - 0.0482 * streets.e0_variance_factor()).abs() < 1e-15);
+    /// ```
+    pub fn annual_e0_sigma(&self, e0: f64) -> f64 {
+        let five_year = self
+            .e0_sigma
+            .unwrap_or_else(|| Self::bayeslife_e0_sigma(e0));
+        five_year * self.e0_variance_factor().sqrt()
+    }
+
+    /// The sd of the 5-year e0-gap shock by bayesLife's rule (`e0.predict.subnat`'s default
     /// `ar.pars`: U = 82.5, a = 0.0482, b = −0.0154): √a above U, √(a + b·(e0 − U)) below.
+    /// [`annual_e0_sigma`](Self::annual_e0_sigma) turns it into the annual shock.
     ///
     /// # Examples
     ///
@@ -397,6 +468,30 @@ impl Uncertainty {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bayeslife_five_year_parameters_become_annual_ones() {
+        let streets = Uncertainty::default().streets;
+        let rho = streets.annual_e0_rho();
+        assert!((rho - 0.989794).abs() < 1e-6, "{rho}");
+        let factor = streets.e0_variance_factor();
+        // (1 − ρ₁²)/(1 − ρ₅²) directly, and the issue's 0.2083.
+        assert!((factor - (1.0 - rho * rho) / (1.0 - 0.95 * 0.95)).abs() < 1e-12);
+        assert!((factor - 0.2083).abs() < 5e-5, "{factor}");
+        // Five annual steps carry the 5-year shock variance: Σ ρ₁^(2k) σ₁², k < 5.
+        let five: f64 = (0..5).map(|k| rho.powi(2 * k) * factor).sum();
+        assert!((five - 1.0).abs() < 1e-12, "{five}");
+        // Edges: a random walk splits the variance in five; no memory keeps it whole; a
+        // negative ρ₅ keeps its sign.
+        let with = |e0_rho| StreetDeviation { e0_rho, ..streets };
+        assert_eq!(with(1.0).e0_variance_factor(), 0.2);
+        assert_eq!(with(-1.0).e0_variance_factor(), 0.2);
+        assert_eq!(with(0.0).e0_variance_factor(), 1.0);
+        assert_eq!(with(0.0).annual_e0_rho(), 0.0);
+        assert!((with(-0.5).annual_e0_rho().powi(5) + 0.5).abs() < 1e-12);
+        let near = with(1.0 - 1e-12).e0_variance_factor();
+        assert!((near - 0.2).abs() < 1e-9, "{near}");
+    }
 
     #[test]
     fn absent_section_gives_the_defaults() {
