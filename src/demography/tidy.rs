@@ -5,6 +5,7 @@
 //! [`read_population`] graduates to single years (see [`graduate`]).
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -251,7 +252,8 @@ impl TidyTable {
     ///
     /// [`Error::MissingColumn`] without an `age` column, [`Error::BadAgeGroups`] for an age
     /// group label or an age above `omega`, [`Error::DuplicateCell`] and
-    /// [`Error::MissingAge`] for incomplete tables.
+    /// [`Error::MissingAge`] for incomplete tables; [`Error::TooLarge`] when the ages
+    /// `0..=omega` cannot be counted or held in memory.
     ///
     /// # Examples
     ///
@@ -268,6 +270,8 @@ impl TidyTable {
         omega: usize,
         key: impl Fn(&TidyRow) -> K,
     ) -> Result<BTreeMap<K, Vec<f64>>> {
+        const AGES: &str = "ages 0..=omega of a schedule";
+        let ages = crate::size::through(AGES, omega)?;
         let mut found: BTreeMap<K, Vec<Option<usize>>> = BTreeMap::new();
         let mut out: BTreeMap<K, Vec<f64>> = BTreeMap::new();
         for row in &self.rows {
@@ -293,9 +297,10 @@ impl TidyTable {
                 }
             };
             let k = key(row);
-            let seen = found
-                .entry(k.clone())
-                .or_insert_with(|| vec![None; omega + 1]);
+            let seen = match found.entry(k.clone()) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(crate::size::filled(AGES, ages, None)?),
+            };
             if let Some(first_row) = seen[age] {
                 return Err(Error::DuplicateCell {
                     path: self.path.clone(),
@@ -307,7 +312,11 @@ impl TidyTable {
                 });
             }
             seen[age] = Some(row.row);
-            out.entry(k).or_insert_with(|| vec![0.0; omega + 1])[age] = row.value;
+            let schedule = match out.entry(k) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(crate::size::filled(AGES, ages, 0.0)?),
+            };
+            schedule[age] = row.value;
         }
         for (k, seen) in &found {
             if let Some(age) = seen.iter().position(Option::is_none) {
@@ -455,8 +464,23 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
             }
         }
     }
+    // The groups tile 0..=ω, so there are at most ω + 1 of them, and exactly that many when
+    // they are single ages.
+    let single = groups.len() - 1 == omega;
+    // Graduation takes five-year groups only: ω is then 5 × the number of closed groups.
+    // A wider group (e.g. `0-999999999999`, `1000000000000+`) is refused here, before
+    // ω + 1 single ages are made for every area.
+    if !single && omega > groups.len().saturating_mul(5) {
+        problems.push(Error::BadAgeGroups {
+            path: path.clone(),
+            omega,
+            problem: format!(
+                "the {} closed groups must be single years or five-year groups, which cannot reach {omega}+",
+                groups.len() - 1
+            ),
+        });
+    }
     every_problem(&path, problems)?;
-    let single = groups.len() == omega + 1;
     let mut pop = Population::zeros(areas.clone(), 1, omega + 1)?;
     for a in 0..areas.len() {
         for sex in Sex::ALL {
@@ -519,7 +543,14 @@ fn check_tiling(path: &Path, groups: &[AgeGroup]) -> Result<usize> {
                     format!("the last group {g} is not open (write it as {}+)", g.from),
                 ));
             }
-            Some(to) => next = to + 1,
+            Some(to) => {
+                next = to.checked_add(1).ok_or_else(|| {
+                    bad(
+                        omega,
+                        format!("group {g} reaches the largest age a count can hold"),
+                    )
+                })?;
+            }
         }
     }
     Ok(omega)
@@ -537,7 +568,8 @@ fn check_tiling(path: &Path, groups: &[AgeGroup]) -> Result<usize> {
 /// Every error of [`TidyTable::read`]; [`Error::UnknownArea`] for an area not in `areas`;
 /// [`Error::DuplicateCell`]; [`Error::MissingAge`] when an area, sex or age is missing in
 /// some year (a ragged table, or an area in the population but not in this file);
-/// [`Error::BadAgeGroups`] for an age that is not a single age in `0..=ω`.
+/// [`Error::BadAgeGroups`] for an age that is not a single age in `0..=ω`;
+/// [`Error::TooLarge`] when areas × 2 × (ω + 1) cells cannot be counted or held in memory.
 ///
 /// # Examples
 ///
@@ -583,7 +615,7 @@ fn migrants_from_table(
     omega: usize,
 ) -> Result<BTreeMap<Option<i32>, Migrants>> {
     let path = table.path().to_path_buf();
-    let groups = omega + 1;
+    let groups = crate::size::through("ages 0..=omega of net migrants", omega)?;
     let mut out: BTreeMap<Option<i32>, (Migrants, Vec<Option<usize>>)> = BTreeMap::new();
     for row in table.rows() {
         let missing = |column| Error::MissingColumn {
@@ -616,12 +648,18 @@ fn migrants_from_table(
                 });
             }
         };
-        let (migrants, seen) = out.entry(row.year).or_insert_with(|| {
-            (
-                Migrants::zeros(areas.len(), groups),
-                vec![None; areas.len() * 2 * groups],
-            )
-        });
+        let (migrants, seen) = match out.entry(row.year) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let migrants = Migrants::zeros(areas.len(), groups)?;
+                let seen = crate::size::filled(
+                    "net migrant cells (areas x 2 sexes x ages)",
+                    migrants.values().len(),
+                    None,
+                )?;
+                entry.insert((migrants, seen))
+            }
+        };
         let cell = (area * 2 + sex.index()) * groups + age;
         if let Some(first_row) = seen[cell] {
             return Err(Error::DuplicateCell {
@@ -921,6 +959,64 @@ mod tests {
             }
         }
         text
+    }
+
+    /// A population file with the given age labels for one area, both sexes.
+    fn labelled_csv(labels: &[&str]) -> String {
+        let mut text = String::from("area,sex,age,value\n");
+        for sex in ["female", "male"] {
+            for label in labels {
+                text.push_str(&format!("a,{sex},{label},10\n"));
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn age_groups_reaching_the_largest_age_are_typed_errors() {
+        let max = usize::MAX;
+        let cases = [
+            // A closed group ending at usize::MAX: the next group cannot start.
+            vec![format!("0-{max}"), format!("{max}+")],
+            // A tiling up to usize::MAX+: ω + 1 ages cannot be counted.
+            vec![format!("0-{}", max - 1), format!("{max}+")],
+            // A tiling up to 10^12+: 2 × 10^12 single ages would be made.
+            vec!["0-999999999999".to_string(), "1000000000000+".to_string()],
+        ];
+        for labels in cases {
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            let text = labelled_csv(&labels);
+            let err = read_population_from(text.as_bytes(), "big.csv").unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains("big.csv"), "{labels:?}: {message}");
+            let problem = match err {
+                Error::BadAgeGroups { .. } => err,
+                Error::InvalidScenario { mut problems, .. } if problems.len() == 1 => {
+                    problems.remove(0)
+                }
+                other => panic!("{labels:?}: {other:?}"),
+            };
+            assert!(
+                matches!(problem, Error::BadAgeGroups { .. }),
+                "{labels:?}: {problem:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn schedules_and_migrants_up_to_the_largest_age_are_typed_errors() {
+        let text = "age,value\n0,1\n1,1\n";
+        let table = TidyTable::from_reader(text.as_bytes(), "s.csv", ValueRule::Finite).unwrap();
+        let err = table.schedules(usize::MAX, |_| ()).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        let err = table.schedules(1 << 46, |_| ()).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        let migrants = "area,sex,age,value\na,female,0,1\n";
+        let areas = ["a".to_string()];
+        for omega in [usize::MAX, 1 << 46] {
+            let err = read_migrants_from(migrants.as_bytes(), "m.csv", &areas, omega).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { .. }), "{omega}: {err:?}");
+        }
     }
 
     #[test]
