@@ -228,6 +228,20 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// A value in a JSON scenario file has the wrong type (or a field is unknown): the
+    /// message names the field by its path, e.g. `targets[2].value`, then gives what the
+    /// JSON reader said, with line and column.
+    #[error("{path}, {field}: {source}")]
+    JsonField {
+        /// The file.
+        path: PathBuf,
+        /// The field's path from the top of the file, e.g. `horizon` or `targets[2].value`.
+        field: String,
+        /// What the JSON reader said, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+
     /// A setting of a scenario is out of its range (a share above 1, a negative cost, a
     /// horizon before the base year, …).
     #[error("{path}, {field}: {value} is not {range}")]

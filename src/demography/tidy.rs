@@ -177,7 +177,7 @@ impl TidyTable {
     /// # Errors
     ///
     /// [`Error::Csv`] for malformed CSV, [`Error::MissingColumn`] without a `value` column,
-    /// [`Error::BadField`] for a field that cannot be parsed (an unknown sex, an age label
+    /// [`Error::DuplicateName`] for a column named twice in the header, [`Error::BadField`] for a field that cannot be parsed (an unknown sex, an age label
     /// that is not an age), [`Error::InvalidValue`] for a value that breaks `rule`. Every
     /// row is read: when more than one row has a problem, [`Error::InvalidScenario`] lists
     /// them all (named by this file).
@@ -191,6 +191,7 @@ impl TidyTable {
             source,
         };
         let header = csv.headers().map_err(csv_err)?.clone();
+        check_unique_columns(&path, header.iter())?;
         let column = |name: &str| {
             header
                 .iter()
@@ -507,6 +508,36 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
         }
     }
     Ok(pop)
+}
+
+/// Checks that no column is named twice in a CSV header (a byte-order mark before the first
+/// name is ignored), so that no column is left unread behind another of the same name.
+/// Columns without a name are not looked up by any reader and may repeat.
+///
+/// # Errors
+///
+/// [`Error::DuplicateName`] naming the file, the two columns' positions (from 1) and the
+/// name.
+pub(crate) fn check_unique_columns<'a>(
+    path: &Path,
+    header: impl IntoIterator<Item = &'a str>,
+) -> Result<()> {
+    let mut first_seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (position, name) in header.into_iter().enumerate() {
+        let name = name.trim_start_matches('\u{feff}');
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = first_seen.insert(name, position) {
+            return Err(Error::DuplicateName {
+                path: path.to_path_buf(),
+                field: format!("header (row 1), columns {} and {}", first + 1, position + 1),
+                what: "column",
+                name: name.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks that sorted age groups tile 0..ω with an open last group (plain single ages: the
@@ -1017,6 +1048,30 @@ mod tests {
             let err = read_migrants_from(migrants.as_bytes(), "m.csv", &areas, omega).unwrap_err();
             assert!(matches!(err, Error::TooLarge { .. }), "{omega}: {err:?}");
         }
+    }
+
+    #[test]
+    fn a_column_named_twice_is_an_error_naming_file_and_column() {
+        let text = "area,sex,age,value,value\na,female,0,5,7\n";
+        let err =
+            TidyTable::from_reader(text.as_bytes(), "pop.csv", ValueRule::NonNegative).unwrap_err();
+        assert!(
+            matches!(&err, Error::DuplicateName { what: "column", name, .. } if name == "value"),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(message.contains("pop.csv"), "{message}");
+        assert!(message.contains("columns 4 and 5"), "{message}");
+        assert!(message.contains("\"value\""), "{message}");
+        // After trimming, and with a byte-order mark before the first name.
+        let text = "\u{feff}area, sex ,age,value,area\na,female,0,5,b\n";
+        let err =
+            TidyTable::from_reader(text.as_bytes(), "pop.csv", ValueRule::NonNegative).unwrap_err();
+        assert!(err.to_string().contains("columns 1 and 5"), "{err}");
+        // Nameless columns (a spreadsheet's trailing commas) are not read and may repeat.
+        let text = "age,value,,\n0,1,,\n";
+        let table = TidyTable::from_reader(text.as_bytes(), "s.csv", ValueRule::Finite).unwrap();
+        assert_eq!(table.rows().len(), 1);
     }
 
     #[test]
