@@ -46,7 +46,7 @@ fn migrants(areas: usize) -> Migrants {
     Migrants::from_totals(
         &totals,
         0.5,
-        &RogersCastro::fundamental().schedule(GROUPS),
+        &RogersCastro::fundamental().schedule(GROUPS).unwrap(),
         1.0,
     )
     .unwrap()
@@ -68,7 +68,7 @@ fn projection(c: &mut Criterion) {
             &areas,
             |b, _| {
                 let mut end = start.clone();
-                let mut flows = StepFlows::zeros(areas, GROUPS);
+                let mut flows = StepFlows::zeros(areas, GROUPS).unwrap();
                 b.iter(|| {
                     projector
                         .step(black_box(&start), &input, &mut end, &mut flows)
@@ -111,7 +111,7 @@ fn projection(c: &mut Criterion) {
         "one step with per-area mortality multipliers, areas/1000",
         |b| {
             let mut end = start.clone();
-            let mut flows = StepFlows::zeros(areas, GROUPS);
+            let mut flows = StepFlows::zeros(areas, GROUPS).unwrap();
             b.iter(|| {
                 projector
                     .step(black_box(&start), &input, &mut end, &mut flows)

@@ -194,6 +194,19 @@ pub enum Error {
         found: usize,
     },
 
+    /// A size given by a caller (areas, age groups, steps, cells) is too large: the count
+    /// it multiplies to does not fit the machine's integers, or the memory for it cannot be
+    /// had. Nothing was allocated.
+    #[error("{what}: {size} is too large: {problem}")]
+    TooLarge {
+        /// What is counted, e.g. "population cells (areas x 2 sexes x age groups)".
+        what: &'static str,
+        /// The size asked for, e.g. `1 x 2 x 18446744073709551615` or `1099511627776`.
+        size: String,
+        /// Why it cannot be had, e.g. "the count overflows a 64-bit number".
+        problem: String,
+    },
+
     /// A scenario file is not valid TOML for the scenario format (a syntax error, an unknown
     /// field, a value of the wrong type); the message gives the line and column.
     #[error("{path}: {source}")]
@@ -210,6 +223,20 @@ pub enum Error {
     Json {
         /// The file.
         path: PathBuf,
+        /// What the JSON reader said, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A value in a JSON scenario file has the wrong type (or a field is unknown): the
+    /// message names the field by its path, e.g. `targets[2].value`, then gives what the
+    /// JSON reader said, with line and column.
+    #[error("{path}, {field}: {source}")]
+    JsonField {
+        /// The file.
+        path: PathBuf,
+        /// The field's path from the top of the file, e.g. `horizon` or `targets[2].value`.
+        field: String,
         /// What the JSON reader said, with line and column.
         #[source]
         source: serde_json::Error,

@@ -33,6 +33,7 @@ pub mod input;
 pub mod need;
 pub mod report;
 pub mod scenario;
+mod size;
 pub mod uncertainty;
 
 pub use allocate::{

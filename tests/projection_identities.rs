@@ -75,10 +75,10 @@ fn null_rates_shift_ages_by_one() {
     for timing in [MigrationTiming::Even, MigrationTiming::End] {
         let projector = Projector::new(1, 101, 2, timing).unwrap();
         let mut end = start.clone();
-        let mut flows = StepFlows::zeros(2, 101);
+        let mut flows = StepFlows::zeros(2, 101).unwrap();
         let input = StepInput {
             rates: rates.clone(),
-            migrants: Migrants::zeros(2, 101),
+            migrants: Migrants::zeros(2, 101).unwrap(),
         };
         projector
             .step(&start, &input, &mut end, &mut flows)
@@ -106,7 +106,7 @@ fn equal_sexes_stay_equal_when_srb_is_one() {
     asfr[20..40].fill(0.08);
     let rates = StepRates::from_survival(survival.clone(), survival, asfr, 1.0).unwrap();
     let start = flat_population(1, 500.0);
-    let mut migrants = Migrants::zeros(1, 101);
+    let mut migrants = Migrants::zeros(1, 101).unwrap();
     for sex in Sex::ALL {
         migrants.series_mut(0, sex)[25] = -40.0;
     }
@@ -130,11 +130,11 @@ fn area_multipliers_scale_births_and_deaths() {
         .unwrap();
     let input = StepInput {
         rates,
-        migrants: Migrants::zeros(3, 101),
+        migrants: Migrants::zeros(3, 101).unwrap(),
     };
     let run = |p: &Projector| {
         let mut end = start.clone();
-        let mut flows = StepFlows::zeros(3, 101);
+        let mut flows = StepFlows::zeros(3, 101).unwrap();
         p.step(&start, &input, &mut end, &mut flows).unwrap();
         (end, flows)
     };
@@ -160,7 +160,7 @@ fn district_control_sums_to_the_district_and_is_booked() {
     let steps = vec![
         StepInput {
             rates,
-            migrants: Migrants::zeros(3, 101),
+            migrants: Migrants::zeros(3, 101).unwrap(),
         };
         3
     ];
@@ -199,12 +199,12 @@ fn district_control_sums_to_the_district_and_is_booked() {
 fn out_migration_beyond_the_population_is_reported_not_dropped() {
     let rates = realistic_rates(1.2, 1.05);
     let start = flat_population(1, 10.0);
-    let mut migrants = Migrants::zeros(1, 101);
+    let mut migrants = Migrants::zeros(1, 101).unwrap();
     migrants.series_mut(0, Sex::Male)[30] = -1_000.0;
     for timing in [MigrationTiming::Even, MigrationTiming::End] {
         let projector = Projector::new(1, 101, 1, timing).unwrap();
         let mut end = start.clone();
-        let mut flows = StepFlows::zeros(1, 101);
+        let mut flows = StepFlows::zeros(1, 101).unwrap();
         let input = StepInput {
             rates: rates.clone(),
             migrants: migrants.clone(),
@@ -273,7 +273,7 @@ proptest! {
         let projector = Projector::new(width, groups, areas, timing).unwrap();
         let input = StepInput { rates, migrants: Migrants::from_values(areas, groups, migration).unwrap() };
         let mut end = start.clone();
-        let mut flows = StepFlows::zeros(areas, groups);
+        let mut flows = StepFlows::zeros(areas, groups).unwrap();
         projector.step(&start, &input, &mut end, &mut flows).unwrap();
         assert_balanced(&start, &end, &flows);
     }

@@ -93,12 +93,33 @@ impl Sweden1993 {
         })
     }
 
-    /// Projects `steps` five-year steps from 1993 with "even" migration.
+    /// Projects `steps` five-year steps from 1993 with "even" migration, at most
+    /// [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS) years (30 steps), as
+    /// for a scenario.
     ///
     /// # Errors
     ///
-    /// None in practice; the errors of [`Projector::project`].
+    /// [`Error::InvalidParameter`] for more than 30 steps; the errors of
+    /// [`Projector::project`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let example = popalloc::demography::example::Sweden1993::load()?;
+    /// assert_eq!(example.project(30)?.states.len(), 31);
+    /// assert!(example.project(usize::MAX).is_err());
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
     pub fn project(&self, steps: usize) -> Result<Projection> {
+        // Exact: the bound is 30 and the value is only shown in a message.
+        let most = crate::scenario::MAX_PROJECTION_YEARS.unsigned_abs() as usize / Self::WIDTH;
+        if steps > most {
+            return Err(Error::InvalidParameter {
+                parameter: "five-year steps of the Sweden 1993 example",
+                value: steps as f64,
+                range: "at most 30 (150 years)",
+            });
+        }
         let projector = Projector::new(Self::WIDTH, self.base.groups(), 1, MigrationTiming::Even)?;
         projector.project(
             &self.base,
@@ -106,5 +127,24 @@ impl Sweden1993 {
             &vec![self.step.clone(); steps],
             None,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_impossible_number_of_steps_is_refused_before_any_is_made() {
+        let example = Sweden1993::load().unwrap();
+        for steps in [31, 1 << 40, usize::MAX] {
+            let err = example.project(steps).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidParameter { .. }),
+                "{steps}: {err:?}"
+            );
+        }
+        let projection = example.project(30).unwrap();
+        assert_eq!(projection.horizon().unwrap().0, 1993 + 150);
     }
 }

@@ -14,6 +14,12 @@ use crate::error::{Error, Result, check_non_negative, check_parameter};
 /// accuracy, and the schedule is a single spike anyway.
 const MAX_GAMMA_SHAPE: f64 = 1e6;
 
+/// The single ages `0..=ω` of a schedule, in error messages.
+const ASFR_AGES: &str = "single ages 0..=open age of a fertility schedule";
+
+/// The five-year groups a shape is graduated from, in error messages.
+const GROUPS: &str = "five-year groups 0-4 .. past the fertile ages";
+
 /// The ages at which a model fertility schedule may be non-zero, `onset..end`, inside a
 /// schedule of single ages `0..=open_age`. Valid by construction:
 /// 1 ≤ onset < end ≤ open_age, so that age 0 and the open age group never bear children.
@@ -239,7 +245,8 @@ impl Fertility {
     /// [`Error::InvalidParameter`] when the total fertility rate is negative or not
     /// finite, μ is not strictly between the onset and the end of the fertile ages, σ is
     /// not a finite number > 0 or is so small that k exceeds 10⁶ (σ < (μ − o)/1000), or
-    /// the gamma puts no mass on the fertile ages.
+    /// the gamma puts no mass on the fertile ages; [`Error::TooLarge`] when the ages
+    /// `0..=open_age` of `ages` cannot be counted or held in memory.
     ///
     /// # References
     ///
@@ -294,7 +301,7 @@ impl Fertility {
             "at least (mean age - onset) / 1000, so that the gamma shape is at most 1e6",
         )?;
         let years = ages.end - ages.onset;
-        let mut mass = Vec::with_capacity(years);
+        let mut mass = crate::size::with_capacity("fertile ages (end - onset)", years)?;
         for i in 0..years {
             // Exact: i < 100 or so.
             let from = i as f64;
@@ -307,7 +314,11 @@ impl Fertility {
             sum > 0.0,
             "> 0 (the mean age and sd put no births on the fertile ages)",
         )?;
-        let mut asfr = vec![0.0; ages.open_age + 1];
+        let mut asfr = crate::size::filled(
+            ASFR_AGES,
+            crate::size::through(ASFR_AGES, ages.open_age)?,
+            0.0,
+        )?;
         for (rate, w) in asfr[ages.onset..ages.end].iter_mut().zip(&mass) {
             *rate = total_fertility_rate * w / sum;
         }
@@ -358,7 +369,8 @@ impl Fertility {
     /// [`Error::BadAgeGroups`] (with an empty path) when the groups are not of the form
     /// above; [`Error::InvalidRate`] for a negative or non-finite share;
     /// [`Error::InvalidParameter`] when the total fertility rate is negative or not
-    /// finite, or the shape sums to 0.
+    /// finite, or the shape sums to 0; [`Error::TooLarge`] when the ages `0..=open_age` or
+    /// the groups up to the fertile ones cannot be counted or held in memory.
     ///
     /// # References
     ///
@@ -408,27 +420,36 @@ impl Fertility {
                 groups[0]
             )));
         }
+        // The first age past group i, `first + 5 (i + 1)`, in checked arithmetic: the groups
+        // are the caller's, and one near usize::MAX must be an error, not an overflow.
+        let past = |i: usize| {
+            i.checked_add(1)
+                .and_then(|n| n.checked_mul(5))
+                .and_then(|n| n.checked_add(first))
+        };
         for (i, g) in groups.iter().enumerate() {
-            let from = first + 5 * i;
-            if g.from != from || g.width() != Some(5) {
-                return Err(bad(format!(
-                    "expected the group {}-{}, found {g}",
-                    from,
-                    from + 4
-                )));
+            let expected = past(i).map(|end| (end - 5, end - 1));
+            if expected != g.to.map(|to| (g.from, to)) {
+                return Err(bad(match expected {
+                    Some((from, to)) => format!("expected the group {from}-{to}, found {g}"),
+                    None => format!("group {} ({g}) would end past the largest age", i + 1),
+                }));
             }
         }
-        let end = first + 5 * groups.len();
-        if end > open_age {
-            return Err(bad(format!(
-                "the fertile groups end at {end}, past the open age {open_age}"
-            )));
-        }
+        let end = past(groups.len() - 1)
+            .filter(|&end| end <= open_age)
+            .ok_or_else(|| {
+                bad(format!(
+                    "the fertile groups end past the open age {open_age}"
+                ))
+            })?;
         // Zero groups before, the shape, two zero groups after (so that Sprague's middle
         // panel serves the last fertile group), at least five groups, then an open group.
         let closed_groups = (end / 5 + 2).max(5);
-        let mut all_groups = Vec::with_capacity(closed_groups + 1);
-        let mut counts = vec![0.0; closed_groups + 1];
+        // Reserved before any group is made: for an `end` near usize::MAX the reservation
+        // fails (more than the address space), so `5 * g` below never overflows.
+        let mut all_groups = crate::size::with_capacity(GROUPS, closed_groups + 1)?;
+        let mut counts = crate::size::filled(GROUPS, closed_groups + 1, 0.0)?;
         for g in 0..closed_groups {
             all_groups.push(AgeGroup {
                 from: 5 * g,
@@ -441,10 +462,11 @@ impl Fertility {
         });
         counts[first / 5..end / 5].copy_from_slice(shape);
         let singles = graduate(&all_groups, &counts)?;
-        let mut asfr = vec![0.0; open_age + 1];
+        let ages = crate::size::through(ASFR_AGES, open_age)?;
+        let mut asfr = crate::size::filled(ASFR_AGES, ages, 0.0)?;
         // Ages past `end` come from zero groups and are exactly 0, so cutting at ω loses
         // nothing (ω ≥ end).
-        let keep = singles.len().min(open_age + 1);
+        let keep = singles.len().min(ages);
         asfr[..keep].copy_from_slice(&singles[..keep]);
         Self::new(asfr)?.scaled_to(total_fertility_rate)
     }
@@ -637,6 +659,44 @@ mod tests {
                 to: Some(from + 5 * g + 4),
             })
             .collect()
+    }
+
+    #[test]
+    fn ages_up_to_the_largest_usize_are_typed_errors() {
+        // An open age of usize::MAX: ω + 1 ages cannot be counted; 2^46: nor held.
+        for open_age in [usize::MAX, 1 << 46] {
+            let ages = FertileAges::new(15, 50, open_age).unwrap();
+            let err = Fertility::gamma(1.5, 30.0, 5.0, ages).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { .. }), "{open_age}: {err:?}");
+            let groups = five_year_groups(15, 7);
+            let err =
+                Fertility::from_five_year_shape(&groups, &[1.0; 7], 1.5, open_age).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { .. }), "{open_age}: {err:?}");
+        }
+        // Groups at the largest age (a multiple of 5, as 2^64 − 1 is): the first age past
+        // them overflows.
+        let top = [AgeGroup {
+            from: usize::MAX,
+            to: Some(usize::MAX),
+        }];
+        let err = Fertility::from_five_year_shape(&top, &[1.0], 1.5, usize::MAX).unwrap_err();
+        assert!(matches!(err, Error::BadAgeGroups { .. }), "{err:?}");
+        let near = [
+            AgeGroup {
+                from: usize::MAX - 5,
+                to: Some(usize::MAX - 1),
+            },
+            AgeGroup {
+                from: usize::MAX,
+                to: Some(usize::MAX),
+            },
+        ];
+        let err = Fertility::from_five_year_shape(&near, &[1.0; 2], 1.5, usize::MAX).unwrap_err();
+        assert!(matches!(err, Error::BadAgeGroups { .. }), "{err:?}");
+        // Far groups below a far open age: refused for memory, not graduated.
+        let far = five_year_groups(5 << 50, 2);
+        let err = Fertility::from_five_year_shape(&far, &[1.0; 2], 1.5, 6 << 50).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
     }
 
     #[test]

@@ -47,9 +47,21 @@ impl AgeGroup {
         })
     }
 
-    /// The number of single ages in a closed group; `None` for the open group.
+    /// The number of single ages in a closed group; `None` for the open group, for an
+    /// inverted group (`to` below `from`, which [`AgeGroup::parse`] never gives but the
+    /// public fields allow) and for the group `0..=usize::MAX`, whose width does not fit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::AgeGroup;
+    ///
+    /// assert_eq!(AgeGroup { from: 5, to: Some(9) }.width(), Some(5));
+    /// assert_eq!(AgeGroup { from: 100, to: None }.width(), None);
+    /// assert_eq!(AgeGroup { from: 5, to: Some(3) }.width(), None);
+    /// ```
     pub fn width(&self) -> Option<usize> {
-        self.to.map(|to| to - self.from + 1)
+        self.to?.checked_sub(self.from)?.checked_add(1)
     }
 }
 
@@ -370,6 +382,32 @@ mod tests {
         assert_eq!(singles.len(), 31);
         assert_eq!(singles[0], 90.0);
         assert!((singles[1..5].iter().sum::<f64>() - 400.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn width_of_an_inverted_or_unbounded_group_is_none() {
+        let inverted = AgeGroup {
+            from: 5,
+            to: Some(3),
+        };
+        assert_eq!(inverted.width(), None);
+        let everything = AgeGroup {
+            from: 0,
+            to: Some(usize::MAX),
+        };
+        assert_eq!(everything.width(), None);
+        let last = AgeGroup {
+            from: usize::MAX,
+            to: Some(usize::MAX),
+        };
+        assert_eq!(last.width(), Some(1));
+        // An inverted group among the closed groups is a tiling error, not a panic.
+        let mut groups = five_year_groups(6);
+        groups[3] = inverted;
+        assert!(matches!(
+            graduate(&groups, &[1.0; 7]),
+            Err(Error::BadAgeGroups { .. })
+        ));
     }
 
     #[test]

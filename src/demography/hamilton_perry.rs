@@ -429,7 +429,9 @@ impl HamiltonPerry {
     ///
     /// # Errors
     ///
-    /// As [`HamiltonPerry::project`].
+    /// As [`HamiltonPerry::project`]; [`Error::TooLarge`] when the path of `steps`
+    /// populations cannot be counted or its memory cannot be reserved (nothing is projected
+    /// then).
     ///
     /// # Examples
     ///
@@ -447,7 +449,14 @@ impl HamiltonPerry {
     /// ```
     pub fn project_steps(&self, launch: &Population, steps: usize) -> Result<Vec<Population>> {
         self.check_launch(launch)?;
-        let mut path: Vec<Population> = Vec::with_capacity(steps);
+        // Every cell of every step is counted and the path reserved up front, so that an
+        // impossible number of steps is refused before any is projected.
+        crate::size::product(
+            "cells of the projected path (steps x cells per population)",
+            &[steps, launch.values().len()],
+        )?;
+        let mut path: Vec<Population> =
+            crate::size::with_capacity("populations of the projected path (steps)", steps)?;
         for _ in 0..steps {
             let next = self.project(path.last().unwrap_or(launch))?;
             path.push(next);
@@ -580,7 +589,9 @@ fn check_women(
         value: f64::INFINITY,
         range: "a closed band (an open-ended band of women is not a childbearing band)",
     })?;
-    if !(to + 1).is_multiple_of(width) || to >= open_age {
+    // `to % width == width - 1` says that `to + 1` is a multiple of the width without
+    // computing `to + 1`, which overflows for a band ending at `usize::MAX`.
+    if to >= open_age || to % width != width - 1 {
         return Err(Error::InvalidParameter {
             parameter: "last age of the child-woman ratio's women",
             value: to as f64,
@@ -776,7 +787,7 @@ mod tests {
         let base = population(&["Daping", "Jiefangbei"], 5, g, values);
         let input = StepInput {
             rates: five_year_rates(),
-            migrants: Migrants::zeros(2, g),
+            migrants: Migrants::zeros(2, g).unwrap(),
         };
         let projection = projector
             .project(&base, 2000, &vec![input; steps], None)
@@ -862,7 +873,7 @@ mod tests {
         let projector = Projector::new(1, 101, 1, MigrationTiming::Even).unwrap();
         let input = StepInput {
             rates,
-            migrants: Migrants::zeros(1, 101),
+            migrants: Migrants::zeros(1, 101).unwrap(),
         };
         let projection = projector
             .project(&base, 2000, &vec![input; 30], None)
@@ -986,6 +997,37 @@ mod tests {
         let from_ten = Band::new("women 10-24", 10, Some(24)).unwrap();
         assert!(HamiltonPerry::from_censuses_with_women(&earlier, &later, 5, &from_ten).is_ok());
         assert!(HamiltonPerry::from_censuses_with_women(&earlier, &later, 15, &from_ten).is_err());
+    }
+
+    #[test]
+    fn a_women_band_ending_at_the_largest_age_is_refused_without_overflow() {
+        let (earlier, later, _) = hand_example();
+        let endless = Band::new("women 15-", 15, Some(usize::MAX)).unwrap();
+        let err =
+            HamiltonPerry::from_censuses_with_women(&earlier, &later, 5, &endless).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidParameter {
+                    parameter: "last age of the child-woman ratio's women",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let late = Band::new("women", usize::MAX, Some(usize::MAX)).unwrap();
+        assert!(HamiltonPerry::from_censuses_with_women(&earlier, &later, 5, &late).is_err());
+    }
+
+    #[test]
+    fn an_impossible_number_of_steps_is_a_typed_error() {
+        let (_, later, hp) = hand_example();
+        for steps in [usize::MAX, 1 << 62, 1 << 46] {
+            let err = hp.project_steps(&later, steps).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { .. }), "{steps}: {err:?}");
+            assert!(err.to_string().contains(&steps.to_string()), "{err}");
+        }
+        assert_eq!(hp.project_steps(&later, 2).unwrap().len(), 2);
     }
 
     #[test]

@@ -674,10 +674,10 @@ mod tests {
         let projector = Projector::new(start.width(), groups, 1, timing).unwrap();
         let input = StepInput {
             rates: rates.clone(),
-            migrants: Migrants::zeros(1, groups),
+            migrants: Migrants::zeros(1, groups).unwrap(),
         };
         let mut end = start.clone();
-        let mut flows = StepFlows::zeros(1, groups);
+        let mut flows = StepFlows::zeros(1, groups).unwrap();
         projector.step(start, &input, &mut end, &mut flows).unwrap();
         end
     }

@@ -13,10 +13,11 @@ use crate::error::{Error, Result, check_parameter};
 /// ```
 /// use popalloc::{Migrants, Sex};
 ///
-/// let mut m = Migrants::zeros(2, 101);
+/// let mut m = Migrants::zeros(2, 101)?;
 /// m.series_mut(1, Sex::Male)[25] = -40.0;
 /// assert_eq!(m.total(), -40.0);
 /// assert_eq!(m.area_sex_total(1, Sex::Male), -40.0);
+/// # Ok::<(), popalloc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Migrants {
@@ -27,12 +28,28 @@ pub struct Migrants {
 
 impl Migrants {
     /// No migration: zeros for `areas` areas and `groups` age groups.
-    pub fn zeros(areas: usize, groups: usize) -> Self {
-        Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`] when the cells (`areas × 2 × groups`) do not fit a `usize` or
+    /// their memory cannot be reserved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Error, Migrants};
+    ///
+    /// assert_eq!(Migrants::zeros(3, 101)?.values().len(), 606);
+    /// assert!(matches!(Migrants::zeros(usize::MAX, 101), Err(Error::TooLarge { .. })));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn zeros(areas: usize, groups: usize) -> Result<Self> {
+        let cells = crate::size::product(CELLS, &[areas, 2, groups])?;
+        Ok(Self {
             areas,
             groups,
-            values: vec![0.0; areas * 2 * groups],
-        }
+            values: crate::size::filled(CELLS, cells, 0.0)?,
+        })
     }
 
     /// Net migrants from dense values (area-major, sex, age).
@@ -40,12 +57,14 @@ impl Migrants {
     /// # Errors
     ///
     /// [`Error::LengthMismatch`] when `values` does not have `areas × 2 × groups` entries;
-    /// [`Error::InvalidRate`] for a value that is not finite (its `age` is the flat index).
+    /// [`Error::TooLarge`] when that count does not fit a `usize`; [`Error::InvalidRate`]
+    /// for a value that is not finite (its `age` is the flat index).
     pub fn from_values(areas: usize, groups: usize, values: Vec<f64>) -> Result<Self> {
-        if values.len() != areas * 2 * groups {
+        let expected = crate::size::product(CELLS, &[areas, 2, groups])?;
+        if values.len() != expected {
             return Err(Error::LengthMismatch {
-                what: "net migrants (areas x 2 sexes x age groups)",
-                expected: areas * 2 * groups,
+                what: CELLS,
+                expected,
                 found: values.len(),
             });
         }
@@ -72,17 +91,18 @@ impl Migrants {
     ///
     /// [`Error::InvalidParameter`] when `female_share` is outside [0, 1], `years` is not
     /// positive, or the schedule sums to 0; [`Error::InvalidRate`] for a non-finite total or
-    /// a negative or non-finite schedule value.
+    /// a negative or non-finite schedule value; [`Error::TooLarge`] as [`Migrants::zeros`].
     ///
     /// # Examples
     ///
     /// ```
     /// use popalloc::{Migrants, RogersCastro, Sex};
     ///
-    /// let shape = RogersCastro::fundamental().schedule(101);
-    /// let m = Migrants::from_totals(&[-1200.0, 300.0], 0.5, &shape, 1.0).unwrap();
+    /// let shape = RogersCastro::fundamental().schedule(101)?;
+    /// let m = Migrants::from_totals(&[-1200.0, 300.0], 0.5, &shape, 1.0)?;
     /// assert!((m.area_sex_total(0, Sex::Female) + 600.0).abs() < 1e-9);
     /// assert!((m.total() + 900.0).abs() < 1e-9);
+    /// # Ok::<(), popalloc::Error>(())
     /// ```
     pub fn from_totals(
         totals: &[f64],
@@ -101,7 +121,7 @@ impl Migrants {
         let sum: f64 = schedule.iter().sum();
         check_parameter("sum of the migration age schedule", sum, sum > 0.0, "> 0")?;
         let groups = schedule.len();
-        let mut out = Self::zeros(totals.len(), groups);
+        let mut out = Self::zeros(totals.len(), groups)?;
         for (area, &total) in totals.iter().enumerate() {
             if !total.is_finite() {
                 return Err(Error::InvalidRate {
@@ -169,6 +189,9 @@ impl Migrants {
         self.values.iter().sum()
     }
 }
+
+/// What the cells of net migrants are, in error messages.
+const CELLS: &str = "net migrants (areas x 2 sexes x age groups)";
 
 /// The Rogers–Castro model migration schedule (childhood, labour-force and constant
 /// components), whose values give the age shape of migration.
@@ -269,8 +292,23 @@ impl RogersCastro {
 
     /// Values at the middle of each single year of age `0..groups` (x + ½), the shape
     /// used to split a net total across ages.
-    pub fn schedule(&self, groups: usize) -> Vec<f64> {
-        (0..groups).map(|x| self.rate(x as f64 + 0.5)).collect()
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`] when the memory for `groups` values cannot be reserved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let shape = popalloc::RogersCastro::fundamental().schedule(101)?;
+    /// assert_eq!(shape.len(), 101);
+    /// assert!(popalloc::RogersCastro::fundamental().schedule(usize::MAX).is_err());
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn schedule(&self, groups: usize) -> Result<Vec<f64>> {
+        let mut values = crate::size::with_capacity("migration age schedule (ages)", groups)?;
+        values.extend((0..groups).map(|x| self.rate(x as f64 + 0.5)));
+        Ok(values)
     }
 }
 
@@ -297,7 +335,7 @@ mod tests {
 
     #[test]
     fn totals_split_by_sex_and_age() {
-        let shape = RogersCastro::fundamental().schedule(101);
+        let shape = RogersCastro::fundamental().schedule(101).unwrap();
         let m = Migrants::from_totals(&[-1000.0], 0.4, &shape, 5.0).unwrap();
         assert!((m.area_sex_total(0, Sex::Female) + 2000.0).abs() < 1e-9);
         assert!((m.area_sex_total(0, Sex::Male) + 3000.0).abs() < 1e-9);
@@ -306,5 +344,35 @@ mod tests {
         assert!(Migrants::from_totals(&[1.0], 1.5, &shape, 1.0).is_err());
         assert!(Migrants::from_totals(&[f64::NAN], 0.5, &shape, 1.0).is_err());
         assert!(Migrants::from_values(1, 2, vec![0.0, 1.0, f64::INFINITY, 0.0]).is_err());
+    }
+
+    #[test]
+    fn impossible_sizes_are_typed_errors() {
+        // 2^40 areas × 2 × 101 cells need 1.8 PB; usize::MAX areas overflow the count.
+        for (areas, groups) in [
+            (usize::MAX, 2),
+            (1, usize::MAX),
+            (1 << 62, 2),
+            (1 << 40, 101),
+            (1, 1 << 45),
+        ] {
+            let err = Migrants::zeros(areas, groups).unwrap_err();
+            assert!(
+                matches!(err, Error::TooLarge { .. }),
+                "{areas} x {groups}: {err:?}"
+            );
+        }
+        let err = Migrants::from_values(usize::MAX, 2, vec![]).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        assert!(err.to_string().contains(&usize::MAX.to_string()), "{err}");
+        assert!(matches!(
+            Migrants::from_values(1 << 40, 101, vec![]),
+            Err(Error::LengthMismatch { .. })
+        ));
+        let err = RogersCastro::fundamental()
+            .schedule(usize::MAX)
+            .unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        assert_eq!(Migrants::zeros(2, 3).unwrap().values(), &[0.0; 12]);
     }
 }

@@ -43,7 +43,10 @@ impl Population {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] when `width` is 0, there are fewer than 2 age groups or no
-    /// areas; [`Error::BadAreaId`] when an area id is empty or repeated.
+    /// areas; [`Error::BadAreaId`] when an area id is empty or repeated;
+    /// [`Error::TooLarge`] when the cells (areas × 2 × groups) or the open age
+    /// ((groups − 1) × width) do not fit a `usize`, or the memory for the cells cannot be
+    /// reserved.
     ///
     /// # Examples
     ///
@@ -52,8 +55,8 @@ impl Population {
     /// assert_eq!(pop.open_age(), 85);
     /// ```
     pub fn zeros(areas: Vec<String>, width: usize, groups: usize) -> Result<Self> {
-        check_shape(&areas, width, groups)?;
-        let values = vec![0.0; areas.len() * 2 * groups];
+        let cells = check_shape(&areas, width, groups)?;
+        let values = crate::size::filled(CELLS, cells, 0.0)?;
         Ok(Self {
             areas,
             width,
@@ -83,11 +86,10 @@ impl Population {
         groups: usize,
         values: Vec<f64>,
     ) -> Result<Self> {
-        check_shape(&areas, width, groups)?;
-        let expected = areas.len() * 2 * groups;
+        let expected = check_shape(&areas, width, groups)?;
         if values.len() != expected {
             return Err(Error::LengthMismatch {
-                what: "population values (areas x 2 sexes x age groups)",
+                what: CELLS,
                 expected,
                 found: values.len(),
             });
@@ -246,11 +248,13 @@ impl Population {
             return;
         }
         for (band, total) in bands.iter().zip(totals.iter_mut()) {
-            // The groups whose first age lies in the band: a contiguous range.
+            // The groups whose first age lies in the band: a contiguous range. `groups ≥ 2`,
+            // so `groups - 1` holds; the bound is taken before adding 1, so that a band
+            // ending at `usize::MAX` does not overflow.
             let first = band.from().div_ceil(self.width);
             let last = band
                 .to()
-                .map_or(self.groups, |to| (to / self.width + 1).min(self.groups));
+                .map_or(self.groups, |to| (to / self.width).min(self.groups - 1) + 1);
             for sex in Sex::ALL {
                 if let Some(values) = self.series(area, sex).get(first..last) {
                     for value in values {
@@ -298,7 +302,11 @@ impl Population {
     }
 }
 
-fn check_shape(areas: &[String], width: usize, groups: usize) -> Result<()> {
+/// What the cells of a population are, in error messages.
+const CELLS: &str = "population values (areas x 2 sexes x age groups)";
+
+/// Checks the shape of a population and returns its number of cells.
+fn check_shape(areas: &[String], width: usize, groups: usize) -> Result<usize> {
     crate::error::check_parameter("age group width (years)", width as f64, width >= 1, ">= 1")?;
     crate::error::check_parameter("number of age groups", groups as f64, groups >= 2, ">= 2")?;
     crate::error::check_parameter(
@@ -316,7 +324,12 @@ fn check_shape(areas: &[String], width: usize, groups: usize) -> Result<()> {
             });
         }
     }
-    Ok(())
+    // The first age of every group, the open one last, must be countable.
+    crate::size::product(
+        "open age ((age groups - 1) x group width)",
+        &[groups - 1, width],
+    )?;
+    crate::size::product(CELLS, &[areas.len(), 2, groups])
 }
 
 #[cfg(test)]
@@ -334,6 +347,49 @@ mod tests {
             }
         }
         sum
+    }
+
+    #[test]
+    fn impossible_sizes_are_typed_errors() {
+        let one = || vec!["a".to_string()];
+        // 2 × 2^62 cells overflow; 2^45 × 2 cells (2^49 bytes) cannot be reserved;
+        // groups × width past usize::MAX has no open age.
+        for (width, groups) in [
+            (1, usize::MAX),
+            (1, 1 << 62),
+            (1, 1 << 45),
+            (usize::MAX, 3),
+            (1 << 40, 1 << 30),
+        ] {
+            let err = Population::zeros(one(), width, groups).unwrap_err();
+            assert!(
+                matches!(err, Error::TooLarge { .. }),
+                "{width} x {groups}: {err:?}"
+            );
+            let err = Population::from_values(one(), width, groups, vec![]).unwrap_err();
+            assert!(
+                matches!(err, Error::TooLarge { .. } | Error::LengthMismatch { .. }),
+                "{width} x {groups}: {err:?}"
+            );
+        }
+        let err = Population::zeros(one(), 1, usize::MAX).unwrap_err();
+        assert!(err.to_string().contains(&usize::MAX.to_string()), "{err}");
+        let err = Population::from_values(one(), 1, usize::MAX, vec![]).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn bands_ending_at_the_largest_age_are_summed_without_overflow() {
+        let mut pop = Population::zeros(vec!["a".into()], 5, 21).unwrap();
+        pop.series_mut(0, Sex::Female).fill(1.0);
+        let everyone = Band::new("everyone", 0, Some(usize::MAX)).unwrap();
+        assert_eq!(pop.band_total(0, &everyone), 21.0);
+        let beyond = Band::new("beyond", usize::MAX, Some(usize::MAX)).unwrap();
+        assert_eq!(pop.band_total(0, &beyond), 0.0);
+        let open = Band::new("open", usize::MAX, None).unwrap();
+        assert_eq!(pop.band_total(0, &open), 0.0);
+        let from_95 = Band::new("95+", 95, Some(usize::MAX)).unwrap();
+        assert_eq!(pop.band_total(0, &from_95), 2.0);
     }
 
     #[test]

@@ -48,17 +48,37 @@ pub struct StepFlows {
 
 impl StepFlows {
     /// Zero flows for `areas` areas and `groups` age groups.
-    pub fn zeros(areas: usize, groups: usize) -> Self {
-        Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`] when `areas × 2` or `areas × groups` does not fit a `usize` or
+    /// the memory for the flows cannot be reserved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Error, StepFlows};
+    ///
+    /// let flows = StepFlows::zeros(3, 101)?;
+    /// assert_eq!(flows.births_by_mother_age(2).len(), 101);
+    /// assert!(matches!(StepFlows::zeros(usize::MAX, 101), Err(Error::TooLarge { .. })));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn zeros(areas: usize, groups: usize) -> Result<Self> {
+        const BY_SEX: &str = "flows by area and sex (areas x 2)";
+        const BY_AGE: &str = "births by area and age of the mother (areas x age groups)";
+        let by_sex = crate::size::product(BY_SEX, &[areas, 2])?;
+        let by_age = crate::size::product(BY_AGE, &[areas, groups])?;
+        Ok(Self {
             start_year: 0,
             end_year: 0,
-            births: vec![0.0; areas * 2],
-            deaths: vec![0.0; areas * 2],
-            migrants: vec![0.0; areas * 2],
-            unremoved: vec![0.0; areas * 2],
-            control: vec![0.0; areas * 2],
-            births_by_age: vec![0.0; areas * groups],
-        }
+            births: crate::size::filled(BY_SEX, by_sex, 0.0)?,
+            deaths: crate::size::filled(BY_SEX, by_sex, 0.0)?,
+            migrants: crate::size::filled(BY_SEX, by_sex, 0.0)?,
+            unremoved: crate::size::filled(BY_SEX, by_sex, 0.0)?,
+            control: crate::size::filled(BY_SEX, by_sex, 0.0)?,
+            births_by_age: crate::size::filled(BY_AGE, by_age, 0.0)?,
+        })
     }
 
     /// Total births in all areas.
@@ -147,7 +167,7 @@ impl Projection {
 /// for sex in Sex::ALL { base.series_mut(0, sex).fill(1000.0); }
 ///
 /// let projector = Projector::new(1, 101, 1, MigrationTiming::Even)?;
-/// let steps = vec![StepInput { rates, migrants: Migrants::zeros(1, 101) }; 5];
+/// let steps = vec![StepInput { rates, migrants: Migrants::zeros(1, 101)? }; 5];
 /// let projection = projector.project(&base, 2020, &steps, None)?;
 /// let (year, horizon) = projection.horizon().unwrap();
 /// assert_eq!(*year, 2025);
@@ -169,17 +189,19 @@ impl Projector {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] when `width` is 0, `groups` < 3 or `areas` is 0.
+    /// [`Error::InvalidParameter`] when `width` is 0, `groups` < 3 or `areas` is 0;
+    /// [`Error::TooLarge`] when the memory for one multiplier per area cannot be reserved.
     pub fn new(width: usize, groups: usize, areas: usize, timing: MigrationTiming) -> Result<Self> {
         check_parameter("step width n (years)", width as f64, width >= 1, ">= 1")?;
         check_parameter("number of age groups", groups as f64, groups >= 3, ">= 3")?;
         check_parameter("number of areas", areas as f64, areas >= 1, ">= 1")?;
+        const MULTIPLIERS: &str = "area multipliers (areas)";
         Ok(Self {
             width,
             groups,
             timing,
-            fertility_multipliers: vec![1.0; areas],
-            mortality_multipliers: vec![1.0; areas],
+            fertility_multipliers: crate::size::filled(MULTIPLIERS, areas, 1.0)?,
+            mortality_multipliers: crate::size::filled(MULTIPLIERS, areas, 1.0)?,
         })
     }
 
@@ -322,7 +344,7 @@ impl Projector {
         }
         let areas = self.area_count();
         if flows.births.len() != 2 * areas || flows.births_by_age.len() != areas * self.groups {
-            *flows = StepFlows::zeros(areas, self.groups);
+            *flows = StepFlows::zeros(areas, self.groups)?;
         }
         let g = self.groups;
         let rates = &input.rates;
@@ -405,7 +427,9 @@ impl Projector {
     /// As [`Projector::step`]; [`Error::LengthMismatch`] when `control` does not have one
     /// population per step or a control population has another number of age groups;
     /// [`Error::InvalidParameter`] when a control total is positive for a (sex, age) the
-    /// areas do not have at all (no proportional scaling can reach it).
+    /// areas do not have at all (no proportional scaling can reach it), or when a step
+    /// would end after the year 2147483647 (the states are visited up to that step);
+    /// [`Error::TooLarge`] as [`StepFlows::zeros`].
     ///
     /// # Examples
     ///
@@ -415,7 +439,7 @@ impl Projector {
     /// let rates = StepRates::from_survival(vec![0.99; 101], vec![0.98; 101], vec![0.0; 101], 1.05)?;
     /// let mut base = Population::zeros(vec!["a".into()], 1, 101)?;
     /// base.series_mut(0, Sex::Female).fill(10.0);
-    /// let steps = vec![StepInput { rates, migrants: Migrants::zeros(1, 101) }; 3];
+    /// let steps = vec![StepInput { rates, migrants: Migrants::zeros(1, 101)? }; 3];
     /// let mut totals = Vec::new();
     /// Projector::new(1, 101, 1, MigrationTiming::Even)?
     ///     .project_with(&base, 2020, &steps, None, |year, pop, _| totals.push((year, pop.total())))?;
@@ -447,18 +471,26 @@ impl Projector {
         })?;
         let mut current = base.clone();
         let mut next = base.clone();
-        let mut flows = StepFlows::zeros(self.area_count(), self.groups);
+        let mut flows = StepFlows::zeros(self.area_count(), self.groups)?;
         let mut start_year = base_year;
         for (k, input) in steps.iter().enumerate() {
+            let end_year =
+                start_year
+                    .checked_add(width)
+                    .ok_or_else(|| Error::InvalidParameter {
+                        parameter: "year at the end of a projection step",
+                        value: f64::from(start_year) + f64::from(width),
+                        range: "at most 2147483647 (the largest year an i32 holds)",
+                    })?;
             self.step(&current, input, &mut next, &mut flows)?;
             flows.start_year = start_year;
-            flows.end_year = start_year + width;
+            flows.end_year = end_year;
             if let Some(control) = control {
                 apply_control(&mut next, &control[k], &mut flows)?;
             }
             visit(flows.end_year, &next, &flows);
             std::mem::swap(&mut current, &mut next);
-            start_year += width;
+            start_year = end_year;
         }
         Ok(())
     }
@@ -614,4 +646,65 @@ fn apply_control(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_area(groups: usize) -> (Population, StepInput) {
+        let rates = StepRates::from_survival(
+            vec![0.99; groups],
+            vec![0.98; groups],
+            vec![0.0; groups],
+            1.05,
+        )
+        .unwrap();
+        let mut base = Population::zeros(vec!["a".into()], 1, groups).unwrap();
+        base.series_mut(0, Sex::Female).fill(10.0);
+        let migrants = Migrants::zeros(1, groups).unwrap();
+        (base, StepInput { rates, migrants })
+    }
+
+    #[test]
+    fn impossible_sizes_are_typed_errors() {
+        for (areas, groups) in [(usize::MAX, 3), (1 << 62, 3), (1, usize::MAX), (1 << 46, 3)] {
+            let err = StepFlows::zeros(areas, groups).unwrap_err();
+            assert!(
+                matches!(err, Error::TooLarge { .. }),
+                "{areas} x {groups}: {err:?}"
+            );
+        }
+        for areas in [usize::MAX, 1 << 62, 1 << 46] {
+            let err = Projector::new(1, 3, areas, MigrationTiming::Even).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { .. }), "{areas}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn a_step_past_the_last_year_is_refused() {
+        let (base, input) = one_area(3);
+        let projector = Projector::new(1, 3, 1, MigrationTiming::Even).unwrap();
+        let steps = vec![input; 3];
+        let mut years = Vec::new();
+        let err = projector
+            .project_with(&base, i32::MAX - 1, &steps, None, |year, _, _| {
+                years.push(year)
+            })
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidParameter {
+                    parameter: "year at the end of a projection step",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("2147483648"), "{err}");
+        assert_eq!(years, [i32::MAX]);
+        let projection = projector.project(&base, 2020, &steps, None).unwrap();
+        assert_eq!(projection.horizon().unwrap().0, 2023);
+    }
 }

@@ -5,6 +5,7 @@
 //! [`read_population`] graduates to single years (see [`graduate`]).
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -176,7 +177,7 @@ impl TidyTable {
     /// # Errors
     ///
     /// [`Error::Csv`] for malformed CSV, [`Error::MissingColumn`] without a `value` column,
-    /// [`Error::BadField`] for a field that cannot be parsed (an unknown sex, an age label
+    /// [`Error::DuplicateName`] for a column named twice in the header, [`Error::BadField`] for a field that cannot be parsed (an unknown sex, an age label
     /// that is not an age), [`Error::InvalidValue`] for a value that breaks `rule`. Every
     /// row is read: when more than one row has a problem, [`Error::InvalidScenario`] lists
     /// them all (named by this file).
@@ -190,6 +191,7 @@ impl TidyTable {
             source,
         };
         let header = csv.headers().map_err(csv_err)?.clone();
+        check_unique_columns(&path, header.iter())?;
         let column = |name: &str| {
             header
                 .iter()
@@ -251,7 +253,8 @@ impl TidyTable {
     ///
     /// [`Error::MissingColumn`] without an `age` column, [`Error::BadAgeGroups`] for an age
     /// group label or an age above `omega`, [`Error::DuplicateCell`] and
-    /// [`Error::MissingAge`] for incomplete tables.
+    /// [`Error::MissingAge`] for incomplete tables; [`Error::TooLarge`] when the ages
+    /// `0..=omega` cannot be counted or held in memory.
     ///
     /// # Examples
     ///
@@ -268,6 +271,8 @@ impl TidyTable {
         omega: usize,
         key: impl Fn(&TidyRow) -> K,
     ) -> Result<BTreeMap<K, Vec<f64>>> {
+        const AGES: &str = "ages 0..=omega of a schedule";
+        let ages = crate::size::through(AGES, omega)?;
         let mut found: BTreeMap<K, Vec<Option<usize>>> = BTreeMap::new();
         let mut out: BTreeMap<K, Vec<f64>> = BTreeMap::new();
         for row in &self.rows {
@@ -293,9 +298,10 @@ impl TidyTable {
                 }
             };
             let k = key(row);
-            let seen = found
-                .entry(k.clone())
-                .or_insert_with(|| vec![None; omega + 1]);
+            let seen = match found.entry(k.clone()) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(crate::size::filled(AGES, ages, None)?),
+            };
             if let Some(first_row) = seen[age] {
                 return Err(Error::DuplicateCell {
                     path: self.path.clone(),
@@ -307,7 +313,11 @@ impl TidyTable {
                 });
             }
             seen[age] = Some(row.row);
-            out.entry(k).or_insert_with(|| vec![0.0; omega + 1])[age] = row.value;
+            let schedule = match out.entry(k) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(crate::size::filled(AGES, ages, 0.0)?),
+            };
+            schedule[age] = row.value;
         }
         for (k, seen) in &found {
             if let Some(age) = seen.iter().position(Option::is_none) {
@@ -455,8 +465,23 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
             }
         }
     }
+    // The groups tile 0..=ω, so there are at most ω + 1 of them, and exactly that many when
+    // they are single ages.
+    let single = groups.len() - 1 == omega;
+    // Graduation takes five-year groups only: ω is then 5 × the number of closed groups.
+    // A wider group (e.g. `0-999999999999`, `1000000000000+`) is refused here, before
+    // ω + 1 single ages are made for every area.
+    if !single && omega > groups.len().saturating_mul(5) {
+        problems.push(Error::BadAgeGroups {
+            path: path.clone(),
+            omega,
+            problem: format!(
+                "the {} closed groups must be single years or five-year groups, which cannot reach {omega}+",
+                groups.len() - 1
+            ),
+        });
+    }
     every_problem(&path, problems)?;
-    let single = groups.len() == omega + 1;
     let mut pop = Population::zeros(areas.clone(), 1, omega + 1)?;
     for a in 0..areas.len() {
         for sex in Sex::ALL {
@@ -483,6 +508,36 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
         }
     }
     Ok(pop)
+}
+
+/// Checks that no column is named twice in a CSV header (a byte-order mark before the first
+/// name is ignored), so that no column is left unread behind another of the same name.
+/// Columns without a name are not looked up by any reader and may repeat.
+///
+/// # Errors
+///
+/// [`Error::DuplicateName`] naming the file, the two columns' positions (from 1) and the
+/// name.
+pub(crate) fn check_unique_columns<'a>(
+    path: &Path,
+    header: impl IntoIterator<Item = &'a str>,
+) -> Result<()> {
+    let mut first_seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (position, name) in header.into_iter().enumerate() {
+        let name = name.trim_start_matches('\u{feff}');
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = first_seen.insert(name, position) {
+            return Err(Error::DuplicateName {
+                path: path.to_path_buf(),
+                field: format!("header (row 1), columns {} and {}", first + 1, position + 1),
+                what: "column",
+                name: name.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks that sorted age groups tile 0..ω with an open last group (plain single ages: the
@@ -519,7 +574,14 @@ fn check_tiling(path: &Path, groups: &[AgeGroup]) -> Result<usize> {
                     format!("the last group {g} is not open (write it as {}+)", g.from),
                 ));
             }
-            Some(to) => next = to + 1,
+            Some(to) => {
+                next = to.checked_add(1).ok_or_else(|| {
+                    bad(
+                        omega,
+                        format!("group {g} reaches the largest age a count can hold"),
+                    )
+                })?;
+            }
         }
     }
     Ok(omega)
@@ -537,7 +599,8 @@ fn check_tiling(path: &Path, groups: &[AgeGroup]) -> Result<usize> {
 /// Every error of [`TidyTable::read`]; [`Error::UnknownArea`] for an area not in `areas`;
 /// [`Error::DuplicateCell`]; [`Error::MissingAge`] when an area, sex or age is missing in
 /// some year (a ragged table, or an area in the population but not in this file);
-/// [`Error::BadAgeGroups`] for an age that is not a single age in `0..=ω`.
+/// [`Error::BadAgeGroups`] for an age that is not a single age in `0..=ω`;
+/// [`Error::TooLarge`] when areas × 2 × (ω + 1) cells cannot be counted or held in memory.
 ///
 /// # Examples
 ///
@@ -583,7 +646,7 @@ fn migrants_from_table(
     omega: usize,
 ) -> Result<BTreeMap<Option<i32>, Migrants>> {
     let path = table.path().to_path_buf();
-    let groups = omega + 1;
+    let groups = crate::size::through("ages 0..=omega of net migrants", omega)?;
     let mut out: BTreeMap<Option<i32>, (Migrants, Vec<Option<usize>>)> = BTreeMap::new();
     for row in table.rows() {
         let missing = |column| Error::MissingColumn {
@@ -616,12 +679,18 @@ fn migrants_from_table(
                 });
             }
         };
-        let (migrants, seen) = out.entry(row.year).or_insert_with(|| {
-            (
-                Migrants::zeros(areas.len(), groups),
-                vec![None; areas.len() * 2 * groups],
-            )
-        });
+        let (migrants, seen) = match out.entry(row.year) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let migrants = Migrants::zeros(areas.len(), groups)?;
+                let seen = crate::size::filled(
+                    "net migrant cells (areas x 2 sexes x ages)",
+                    migrants.values().len(),
+                    None,
+                )?;
+                entry.insert((migrants, seen))
+            }
+        };
         let cell = (area * 2 + sex.index()) * groups + age;
         if let Some(first_row) = seen[cell] {
             return Err(Error::DuplicateCell {
@@ -921,6 +990,88 @@ mod tests {
             }
         }
         text
+    }
+
+    /// A population file with the given age labels for one area, both sexes.
+    fn labelled_csv(labels: &[&str]) -> String {
+        let mut text = String::from("area,sex,age,value\n");
+        for sex in ["female", "male"] {
+            for label in labels {
+                text.push_str(&format!("a,{sex},{label},10\n"));
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn age_groups_reaching_the_largest_age_are_typed_errors() {
+        let max = usize::MAX;
+        let cases = [
+            // A closed group ending at usize::MAX: the next group cannot start.
+            vec![format!("0-{max}"), format!("{max}+")],
+            // A tiling up to usize::MAX+: ω + 1 ages cannot be counted.
+            vec![format!("0-{}", max - 1), format!("{max}+")],
+            // A tiling up to 10^12+: 2 × 10^12 single ages would be made.
+            vec!["0-999999999999".to_string(), "1000000000000+".to_string()],
+        ];
+        for labels in cases {
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            let text = labelled_csv(&labels);
+            let err = read_population_from(text.as_bytes(), "big.csv").unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains("big.csv"), "{labels:?}: {message}");
+            let problem = match err {
+                Error::BadAgeGroups { .. } => err,
+                Error::InvalidScenario { mut problems, .. } if problems.len() == 1 => {
+                    problems.remove(0)
+                }
+                other => panic!("{labels:?}: {other:?}"),
+            };
+            assert!(
+                matches!(problem, Error::BadAgeGroups { .. }),
+                "{labels:?}: {problem:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn schedules_and_migrants_up_to_the_largest_age_are_typed_errors() {
+        let text = "age,value\n0,1\n1,1\n";
+        let table = TidyTable::from_reader(text.as_bytes(), "s.csv", ValueRule::Finite).unwrap();
+        let err = table.schedules(usize::MAX, |_| ()).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        let err = table.schedules(1 << 46, |_| ()).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        let migrants = "area,sex,age,value\na,female,0,1\n";
+        let areas = ["a".to_string()];
+        for omega in [usize::MAX, 1 << 46] {
+            let err = read_migrants_from(migrants.as_bytes(), "m.csv", &areas, omega).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { .. }), "{omega}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn a_column_named_twice_is_an_error_naming_file_and_column() {
+        let text = "area,sex,age,value,value\na,female,0,5,7\n";
+        let err =
+            TidyTable::from_reader(text.as_bytes(), "pop.csv", ValueRule::NonNegative).unwrap_err();
+        assert!(
+            matches!(&err, Error::DuplicateName { what: "column", name, .. } if name == "value"),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(message.contains("pop.csv"), "{message}");
+        assert!(message.contains("columns 4 and 5"), "{message}");
+        assert!(message.contains("\"value\""), "{message}");
+        // After trimming, and with a byte-order mark before the first name.
+        let text = "\u{feff}area, sex ,age,value,area\na,female,0,5,b\n";
+        let err =
+            TidyTable::from_reader(text.as_bytes(), "pop.csv", ValueRule::NonNegative).unwrap_err();
+        assert!(err.to_string().contains("columns 1 and 5"), "{err}");
+        // Nameless columns (a spreadsheet's trailing commas) are not read and may repeat.
+        let text = "age,value,,\n0,1,,\n";
+        let table = TidyTable::from_reader(text.as_bytes(), "s.csv", ValueRule::Finite).unwrap();
+        assert_eq!(table.rows().len(), 1);
     }
 
     #[test]

@@ -72,7 +72,9 @@ impl YearPath {
         for w in self.points.windows(2) {
             let ((y0, v0), (y1, v1)) = (w[0], w[1]);
             if year <= y1 {
-                let t = f64::from(year - y0) / f64::from(y1 - y0);
+                // In f64, where differences of any two i32 years are exact (|d| < 2^33):
+                // `year - y0` in i32 overflows for years far apart (i32::MIN to i32::MAX).
+                let t = (f64::from(year) - f64::from(y0)) / (f64::from(y1) - f64::from(y0));
                 return v0 + t * (v1 - v0);
             }
         }
@@ -148,4 +150,23 @@ pub(crate) fn for_year<T>(map: &BTreeMap<Option<i32>, T>, year: i32) -> Option<&
         })
         .or_else(|| map.get(&None))
         .or_else(|| map.values().next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_over_the_whole_range_of_years_interpolates_without_overflow() {
+        let path = YearPath::new(vec![(i32::MAX, 1.0), (i32::MIN, 0.0)]).unwrap();
+        // (0 − i32::MIN) / (i32::MAX − i32::MIN) = 2^31 / (2^32 − 1).
+        let expected = 2_147_483_648.0 / 4_294_967_295.0;
+        assert!((path.at(0) - expected).abs() < 1e-15, "{}", path.at(0));
+        assert_eq!(path.at(i32::MIN), 0.0);
+        assert_eq!(path.at(i32::MAX), 1.0);
+        let three = YearPath::new(vec![(i32::MIN, 0.0), (0, 10.0), (i32::MAX, 20.0)]).unwrap();
+        assert!((three.at(-1_073_741_824) - 5.0).abs() < 1e-12);
+        assert!((three.at(i32::MAX - 1) - 20.0).abs() < 1e-8);
+        assert!(YearPath::new(vec![(i32::MAX, 1.0), (i32::MAX, 2.0)]).is_err());
+    }
 }

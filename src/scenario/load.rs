@@ -37,10 +37,32 @@ pub(crate) fn parse_file(source: &Source) -> Result<ScenarioFile> {
     let name = scenario_file_name(source);
     let text = source.read(name)?;
     if name.ends_with(".json") {
-        serde_json::from_str(&text).map_err(|e| Error::Json {
-            path: source.path(name),
-            source: e,
-        })
+        // Through serde_path_to_error, so that a value of the wrong type is named by its
+        // field (`targets[2].value`), which serde_json's line and column do not say.
+        let path = source.path(name);
+        let mut reader = serde_json::Deserializer::from_str(&text);
+        let file = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+            let field = e.path().to_string();
+            let source = e.into_inner();
+            // A syntax error or an early end has no field to name (its path is "?" or ".").
+            let data = source.classify() == serde_json::error::Category::Data;
+            if !data || field == "." {
+                Error::Json {
+                    path: path.clone(),
+                    source,
+                }
+            } else {
+                Error::JsonField {
+                    path: path.clone(),
+                    field,
+                    source,
+                }
+            }
+        })?;
+        reader
+            .end()
+            .map_err(|source| Error::Json { path, source })?;
+        Ok(file)
     } else {
         toml::from_str(&text).map_err(|e| Error::Toml {
             path: source.path(name),
@@ -219,6 +241,7 @@ impl Rows {
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
+        crate::demography::tidy::check_unique_columns(&path, header.iter().map(String::as_str))?;
         for column in required {
             if !header.iter().any(|h| h == column) {
                 return Err(Error::MissingColumn {

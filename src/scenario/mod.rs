@@ -93,7 +93,8 @@ impl Scenario {
     /// # Errors
     ///
     /// [`Error::Io`] when `scenario.toml` (or `.json`) cannot be read; [`Error::Toml`] or
-    /// [`Error::Json`] when it does not parse (unknown fields included);
+    /// [`Error::Json`] when it does not parse (unknown fields included), and
+    /// [`Error::JsonField`] naming the field of a JSON value of the wrong type;
     /// [`Error::InvalidScenario`] listing every problem found in the files.
     pub fn load(dir: impl AsRef<Path>) -> Result<Self> {
         load::load(&Source::Dir(dir.as_ref().to_path_buf()))

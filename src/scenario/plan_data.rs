@@ -121,8 +121,9 @@ impl Access {
     /// # Errors
     ///
     /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) when the matrix is not
-    /// `areas × areas`; [`Error::InvalidRate`](crate::Error::InvalidRate) for a negative or
-    /// non-finite time (its `age` is the flat index).
+    /// `areas × areas`; [`Error::TooLarge`](crate::Error::TooLarge) when `areas × areas`
+    /// does not fit a `usize`; [`Error::InvalidRate`](crate::Error::InvalidRate) for a
+    /// negative or non-finite time (its `age` is the flat index).
     ///
     /// # Examples
     ///
@@ -131,10 +132,12 @@ impl Access {
     /// assert_eq!(access.minutes(1, 0), 8.0);
     /// ```
     pub fn from_matrix(areas: usize, minutes: Vec<f64>) -> crate::Result<Self> {
-        if minutes.len() != areas * areas {
+        const WHAT: &str = "travel-minute matrix (areas x areas)";
+        let expected = crate::size::product(WHAT, &[areas, areas])?;
+        if minutes.len() != expected {
             return Err(crate::Error::LengthMismatch {
-                what: "travel-minute matrix (areas x areas)",
-                expected: areas * areas,
+                what: WHAT,
+                expected,
                 found: minutes.len(),
             });
         }
@@ -285,5 +288,26 @@ impl Expectation {
             ExpectationKind::Count => persons,
         };
         Some((value, self.op.holds(value, self.value)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_matrix_too_large_to_count_is_a_typed_error() {
+        // 2^32 × 2^32 = 2^64 overflows; usize::MAX squared too.
+        for areas in [1 << 32, usize::MAX] {
+            let err = Access::from_matrix(areas, vec![]).unwrap_err();
+            assert!(
+                matches!(err, crate::Error::TooLarge { .. }),
+                "{areas}: {err:?}"
+            );
+        }
+        assert!(matches!(
+            Access::from_matrix(3, vec![0.0; 4]),
+            Err(crate::Error::LengthMismatch { expected: 9, .. })
+        ));
     }
 }

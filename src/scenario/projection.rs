@@ -122,7 +122,7 @@ impl Scenario {
                 Migrants::from_totals(
                     &totals,
                     self.migration.female_share,
-                    &self.migration.schedule.schedule(OMEGA + 1),
+                    &self.migration.schedule.schedule(OMEGA + 1)?,
                     1.0,
                 )
             }
@@ -287,7 +287,7 @@ impl Scenario {
             || variant.streets.is_some();
         let mut current = self.base.clone();
         let mut next = self.base.clone();
-        let mut flows = StepFlows::zeros(self.areas.len(), OMEGA + 1);
+        let mut flows = StepFlows::zeros(self.areas.len(), OMEGA + 1)?;
         // Net migrants from the areas' yearly totals are the same every step: made once.
         let mut input: Option<StepInput> = None;
         for (step, year) in (base..horizon).enumerate() {

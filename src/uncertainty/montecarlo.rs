@@ -268,8 +268,14 @@ impl<'a> MonteCarlo<'a> {
         let probs = self.settings.quantiles.clone();
         let district_e0 = self.district_e0()?;
         let batch = (BATCH_BYTES / (cells * 8).max(1)).clamp(1, 256);
-        let mut stream = (!self.keep_draws).then(|| QuantileStream::new(cells, probs.clone()));
-        let mut kept = self.keep_draws.then(|| Vec::with_capacity(draws * cells));
+        let mut stream = (!self.keep_draws)
+            .then(|| QuantileStream::new(cells, probs.clone()))
+            .transpose()?;
+        // `kept_bytes` (checked above) counts draws × cells × 8 without overflow.
+        let mut kept = self
+            .keep_draws
+            .then(|| crate::size::with_capacity("kept Monte Carlo values", draws * cells))
+            .transpose()?;
         let mut sum = vec![0.0; cells];
         let mut assumptions = Vec::with_capacity(draws);
         let mut done = 0;

@@ -44,12 +44,13 @@ pub fn sample_quantile(sorted: &[f64], p: f64) -> f64 {
 /// ```
 /// use popalloc::uncertainty::QuantileStream;
 ///
-/// let mut stream = QuantileStream::new(1, vec![0.5]);
+/// let mut stream = QuantileStream::new(1, vec![0.5])?;
 /// for x in 1..=999 {
 ///     stream.push(&[f64::from((x * 37) % 1000)]);
 /// }
 /// let median = stream.quantiles()[0];
 /// assert!((median - 500.0).abs() < 10.0);
+/// # Ok::<(), popalloc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuantileStream {
@@ -64,15 +65,31 @@ pub struct QuantileStream {
 
 impl QuantileStream {
     /// A stream of `cells` values per observation, summarised at each probability of `probs`.
-    pub fn new(cells: usize, probs: Vec<f64>) -> Self {
-        let len = cells * probs.len() * 5;
-        Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`](crate::Error::TooLarge) when the markers (cells × probabilities
+    /// × 5) cannot be counted in a `usize` or their memory cannot be reserved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::uncertainty::QuantileStream;
+    ///
+    /// assert_eq!(QuantileStream::new(12, vec![0.1, 0.9])?.count(), 0);
+    /// assert!(QuantileStream::new(usize::MAX, vec![0.5]).is_err());
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn new(cells: usize, probs: Vec<f64>) -> crate::Result<Self> {
+        const MARKERS: &str = "quantile markers (cells x probabilities x 5)";
+        let len = crate::size::product(MARKERS, &[cells, probs.len(), 5])?;
+        Ok(Self {
             probs,
             cells,
             count: 0,
-            heights: vec![0.0; len],
-            positions: vec![0.0; len],
-        }
+            heights: crate::size::filled(MARKERS, len, 0.0)?,
+            positions: crate::size::filled(MARKERS, len, 0.0)?,
+        })
     }
 
     /// The number of observations folded in.
@@ -215,6 +232,17 @@ mod tests {
     use crate::uncertainty::{Distribution, draw_generator};
 
     #[test]
+    fn impossible_sizes_are_typed_errors() {
+        for (cells, probs) in [(usize::MAX, 1), (1 << 62, 1), (1 << 44, 3)] {
+            let err = QuantileStream::new(cells, vec![0.5; probs]).unwrap_err();
+            assert!(
+                matches!(err, crate::Error::TooLarge { .. }),
+                "{cells} x {probs}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
     fn type1_quantile_covers_its_share() {
         for n in 1..60usize {
             let xs: Vec<f64> = (0..n).map(|i| i as f64).collect();
@@ -236,7 +264,7 @@ mod tests {
             sd: 2.0,
         };
         let probs = vec![0.1, 0.5, 0.9];
-        let mut stream = QuantileStream::new(2, probs.clone());
+        let mut stream = QuantileStream::new(2, probs.clone()).unwrap();
         let mut rng = draw_generator(5, 0);
         for _ in 0..20_000 {
             let x = d.sample(&mut rng);
@@ -258,13 +286,13 @@ mod tests {
 
     #[test]
     fn a_constant_stream_gives_the_constant_and_estimates_are_ordered() {
-        let mut stream = QuantileStream::new(1, vec![0.1, 0.5, 0.9]);
+        let mut stream = QuantileStream::new(1, vec![0.1, 0.5, 0.9]).unwrap();
         for _ in 0..100 {
             stream.push(&[3.25]);
         }
         assert_eq!(stream.quantiles(), vec![3.25, 3.25, 3.25]);
 
-        let mut stream = QuantileStream::new(1, vec![0.1, 0.5, 0.9]);
+        let mut stream = QuantileStream::new(1, vec![0.1, 0.5, 0.9]).unwrap();
         let mut rng = draw_generator(9, 0);
         let d = Distribution::Lognormal {
             median: 1.0,
@@ -279,14 +307,14 @@ mod tests {
 
     #[test]
     fn few_observations_are_exact() {
-        let mut stream = QuantileStream::new(1, vec![0.5, 0.9]);
+        let mut stream = QuantileStream::new(1, vec![0.5, 0.9]).unwrap();
         for x in [4.0, 1.0, 3.0] {
             stream.push(&[x]);
         }
         assert_eq!(stream.quantiles(), vec![3.0, 4.0]);
-        assert!(QuantileStream::new(1, vec![0.5]).quantiles()[0].is_nan());
+        assert!(QuantileStream::new(1, vec![0.5]).unwrap().quantiles()[0].is_nan());
         // Exactly five: still the exact type-1 quantiles, not the middle marker for all.
-        let mut five = QuantileStream::new(1, vec![0.1, 0.5, 0.9]);
+        let mut five = QuantileStream::new(1, vec![0.1, 0.5, 0.9]).unwrap();
         for x in [5.0, 2.0, 4.0, 1.0, 3.0] {
             five.push(&[x]);
         }

@@ -74,6 +74,17 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Reads `--seed`: a whole number 0 … 2^64 − 1, said so when the value is anything else
+/// (clap's own message for a u64, "invalid digit found in string", does not say it).
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "the seed is a whole number from 0 to 2^64 - 1 ({})",
+            u64::MAX
+        )
+    })
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a scenario (the embedded Yuzhong plan when DIR is omitted): project the
@@ -157,8 +168,8 @@ enum Command {
         /// Number of draws (default: the scenario's, 1,000 for Yuzhong).
         #[arg(long)]
         draws: Option<usize>,
-        /// Seed of the generator (default: the scenario's).
-        #[arg(long)]
+        /// Seed of the generator, a whole number 0 … 2^64 − 1 (default: the scenario's).
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: Option<u64>,
         /// Plan for need at the 1 − α quantile (e.g. 0.1: each street covered in 90 % of draws).
         #[arg(long)]
