@@ -4,7 +4,7 @@
 //! decisions fixed) and on synthetic LPs of 100 and 1,000 areas × 6 services × 5 years
 //! (clarabel).
 //!
-//! The synthetic scenario is built in code, deterministically: areas on a square grid, a
+//! The synthetic scenario (tests/common/synthetic.rs) is built in code, deterministically: areas on a square grid, a
 //! base population from a formula per area, Gompertz death rates, a gamma fertility
 //! schedule, Rogers–Castro migrants; Yuzhong's six services with their variants, need rates,
 //! unit costs and ordinary → nursing conversions; every service within a 5-minute walk
@@ -25,7 +25,11 @@
 //!   `POPALLOC_BENCH_SLOW=1` to include it (10 samples: over an hour). The time is in
 //!   clarabel's sparse LDL factorisation, which grows about as areas² with the neighbour
 //!   flows (2.2 s, 9.5 s, 40 s, 369 s at 100, 200, 400, 1,000 areas), and `allocate` runs
-//!   clarabel three times on an LP (shortfall, cost, then once more for duals).
+//!   clarabel three times on an LP (shortfall, cost, then once more for duals). These
+//!   times predate the scaling of the objective handed to clarabel, which cut the shortfall
+//!   stage's iterations: one `allocate` at 200, 300 and 400 areas took 4.6–8.6 s,
+//!   17–21 s and 33–39 s before, 2.8–5.6 s, 4.9–11 s and 11–20 s after (release build,
+//!   other jobs running; the test binary's own timing, not criterion's).
 //! - 41,636 areas: not built at all. The access matrix is dense (41,636² × 8 bytes =
 //!   13.9 GB), and the model build tests every ordered pair of areas for every service and
 //!   year, then scans all flows of a service and year for each area's rows, O(areas² ×
