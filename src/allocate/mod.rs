@@ -3,7 +3,8 @@
 //!
 //! [`allocate`] builds the model from a scenario and its [`Need`], solves it
 //! lexicographically (shortfall first, then cost with the first stage held), checks the
-//! solution against every row from its values alone (the certificate), and returns either
+//! solution against every row from its values alone and each stage's optimality from its
+//! duals (the certificate), and returns either
 //! a [`Plan`] or, when the binding targets cannot all hold, a [`Conflict`] naming a minimal
 //! conflicting set.
 
@@ -20,7 +21,7 @@ pub use plan::{Plan, PlanRow, TargetResult, TargetStatus};
 pub use solve::Backend;
 
 use crate::allocate::model::{Model, Row, RowRole, Sense};
-use crate::allocate::solve::{Integers, Outcome, Solved, solve};
+use crate::allocate::solve::{Integers, Outcome, Solved, solve, variable_bounds};
 use crate::error::{Error, Result};
 use crate::need::Need;
 use crate::scenario::Scenario;
@@ -108,13 +109,35 @@ pub enum Allocation {
 /// times its magnitude (interior-point values are not exact vertices).
 pub const CERTIFICATE_TOLERANCE: f64 = 1e-6;
 
+/// Relative tolerance to which every stage of the solve is optimal, and which the
+/// certificate checks from the stage's row duals (Lagrangian duality): the objective at
+/// the solution exceeds the lower bound the duals prove by at most this times
+/// max(|objective|, 1). (A variable without an upper bound whose reduced cost is below
+/// zero, as interior-point duals may be by their tolerance, enters the bound at its value
+/// plus max(|value|, 1): the bound then holds whenever the optimum keeps it below that.)
+/// Stages whose backend gives no duals (microlp, HiGHS) are checked through clarabel's
+/// re-solve with the integer decisions fixed, which proves the plan optimal for those
+/// decisions; a MILP's shortfall stage is checked for feasibility only.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::allocate::{CERTIFICATE_TOLERANCE, OPTIMALITY_TOLERANCE};
+///
+/// // A shortfall stage of value −30 may lie at most 3e-6 above its dual bound.
+/// assert_eq!(OPTIMALITY_TOLERANCE * 30.0_f64.max(1.0), 3e-6);
+/// assert!(OPTIMALITY_TOLERANCE < CERTIFICATE_TOLERANCE);
+/// ```
+pub const OPTIMALITY_TOLERANCE: f64 = 1e-7;
+
 /// Plans the scenario's services for its need.
 ///
 /// # Errors
 ///
 /// [`Error::Solver`] when a backend fails (numerical fault, time limit) on every backend
-/// tried; [`Error::CertificateFailed`] if a solution breaks a row when re-evaluated (never
-/// expected; it guards against backend faults).
+/// tried; [`Error::CertificateFailed`] if a solution breaks a row when re-evaluated, or a
+/// stage's duals do not prove it optimal to [`OPTIMALITY_TOLERANCE`] (never expected; it
+/// guards against backend faults). A scenario without services gets an empty plan.
 ///
 /// # Examples
 ///
@@ -194,15 +217,18 @@ pub(crate) fn allocate_built(
         Outcome::Infeasible => return conflict(scenario, model, backend, limit),
     };
     // Duals: from this very solve when it was clarabel's on an LP; otherwise from clarabel
-    // on the LP with the integer decisions fixed (a fault there only costs the duals).
-    let (values, duals, dual_backend) = if last.duals.is_some() {
-        (last.values, last.duals, Some(backend))
+    // on the LP with the integer decisions fixed (a fault there only costs the duals, and
+    // with them the check of optimality).
+    let (values, duals, dual_backend, bounds) = if last.duals.is_some() {
+        let bounds = variable_bounds(model, Integers::Keep);
+        (last.values, last.duals, Some(backend), bounds)
     } else {
         let integers = if mixed {
             Integers::FixedAt(&last.values)
         } else {
             Integers::Keep
         };
+        let bounds = variable_bounds(model, integers);
         match solve(
             model,
             &objective,
@@ -213,12 +239,26 @@ pub(crate) fn allocate_built(
             limit,
         ) {
             Ok(Outcome::Optimal(Solved { values: v, duals })) => {
-                (v, duals, Some(Backend::Clarabel))
+                (v, duals, Some(Backend::Clarabel), bounds)
             }
-            _ => (last.values, None, None),
+            _ => (last.values, None, None, bounds),
         }
     };
     certify(model, &values, &extra)?;
+    if let Some(duals) = &duals {
+        let stage = if options.shortfall_weight.is_some() {
+            "weighted (cost and shortfall)"
+        } else {
+            "cost"
+        };
+        let stage = Stage {
+            name: stage,
+            objective: &objective,
+            extra: &extra,
+            bounds: &bounds,
+        };
+        certify_optimal(model, &stage, &values, duals)?;
+    }
     Ok(Allocation::Plan(plan::make_plan(
         scenario,
         need,
@@ -249,6 +289,19 @@ fn first_stage(
         Outcome::Infeasible => return Ok(None),
         Outcome::Optimal(s) => s,
     };
+    // The hold row is only as good as the stage it holds: certify it like the plan (a
+    // stage without duals, from microlp or HiGHS, is checked for feasibility only).
+    certify(model, &first.values, &[])?;
+    if let Some(duals) = &first.duals {
+        let bounds = variable_bounds(model, Integers::Keep);
+        let stage = Stage {
+            name: "shortfall",
+            objective: &model.shortfall,
+            extra: &[],
+            bounds: &bounds,
+        };
+        certify_optimal(model, &stage, &first.values, duals)?;
+    }
     let best = Model::evaluate(&model.shortfall, &first.values);
     Ok(Some(Row {
         name: "hold_shortfall".into(),
@@ -304,13 +357,25 @@ pub fn export_lp(scenario: &Scenario, need: &Need, options: &AllocationOptions) 
     Ok(lp_format::write_lp(&model, &model.cost, &extra, &comment))
 }
 
-/// The certificate: every row (and the hold row) re-evaluated from the values alone, and
-/// every integer variable whole.
+/// The certificate: every row (and the hold row) re-evaluated from the values alone, each
+/// held to [`CERTIFICATE_TOLERANCE`] times its magnitude; every variable within its bounds
+/// (to the same relative tolerance) and every integer variable whole.
 fn certify(model: &Model, values: &[f64], extra: &[Row]) -> Result<()> {
+    if values.len() != model.variables.len() {
+        return Err(Error::CertificateFailed {
+            row: format!(
+                "the number of values ({} for {} variables)",
+                values.len(),
+                model.variables.len()
+            ),
+            by: values.len().abs_diff(model.variables.len()) as f64,
+            tolerance: 0.0,
+        });
+    }
     for row in model.rows.iter().chain(extra) {
         let violation = row.violation(values);
         let tolerance = CERTIFICATE_TOLERANCE * row.magnitude(values);
-        if violation > tolerance {
+        if violation > tolerance || violation.is_nan() {
             return Err(Error::CertificateFailed {
                 row: row.name.clone(),
                 by: violation,
@@ -318,18 +383,62 @@ fn certify(model: &Model, values: &[f64], extra: &[Row]) -> Result<()> {
             });
         }
     }
-    for (v, var) in model.variables.iter().enumerate() {
-        let x = values[v];
-        let off_bounds = x < var.lower - CERTIFICATE_TOLERANCE * var.lower.abs().max(1.0)
-            || x > var.upper + CERTIFICATE_TOLERANCE * var.upper.abs().max(1.0);
-        let fractional = var.integer && (x - x.round()).abs() > 1e-6;
-        if off_bounds || fractional {
-            return Err(Error::CertificateFailed {
-                row: format!("bounds of {}", var.name),
-                by: x,
-                tolerance: CERTIFICATE_TOLERANCE,
+    for (var, &x) in model.variables.iter().zip(values) {
+        let below = var.lower - x;
+        let above = x - var.upper;
+        let lower_tolerance = CERTIFICATE_TOLERANCE * var.lower.abs().max(1.0);
+        let upper_tolerance = CERTIFICATE_TOLERANCE * var.upper.abs().max(1.0);
+        let (by, tolerance) = if below > lower_tolerance || x.is_nan() {
+            (below, lower_tolerance)
+        } else if above > upper_tolerance {
+            (above, upper_tolerance)
+        } else if var.integer && (x - x.round()).abs() > solve::WHOLE_TOLERANCE {
+            ((x - x.round()).abs(), solve::WHOLE_TOLERANCE)
+        } else {
+            continue;
+        };
+        return Err(Error::CertificateFailed {
+            row: format!("bounds of {}", var.name),
+            by,
+            tolerance,
+        });
+    }
+    Ok(())
+}
+
+/// A stage of the solve as the certificate sees it: its objective, the rows it adds to the
+/// model's (the hold row) and the bounds its variables were solved within.
+struct Stage<'a> {
+    /// The stage's name in messages ("shortfall", "cost").
+    name: &'a str,
+    objective: &'a [(usize, f64)],
+    extra: &'a [Row],
+    bounds: &'a [(f64, f64)],
+}
+
+/// The certificate's check of optimality: from the stage's row duals (the model's rows,
+/// then the extra rows), the Lagrangian bound on its optimum; the objective at `values` must
+/// lie within [`OPTIMALITY_TOLERANCE`] of it (see there for the exact rule).
+fn certify_optimal(model: &Model, stage: &Stage<'_>, values: &[f64], duals: &[f64]) -> Result<()> {
+    let rows: Vec<&Row> = model.rows.iter().chain(stage.extra).collect();
+    let optimality = Model::optimality(stage.objective, &rows, duals, stage.bounds, values);
+    let gap = optimality.gap();
+    let allowed = optimality.allowed_gap(OPTIMALITY_TOLERANCE);
+    if gap > allowed || gap.is_nan() {
+        let widest = optimality
+            .worst_variable
+            .and_then(|v| model.variables.get(v))
+            .map_or(String::new(), |v| {
+                format!("; the negative reduced cost of {} lowers it most", v.name)
             });
-        }
+        return Err(Error::CertificateFailed {
+            row: format!(
+                "the optimality of the {} stage (objective {}, lower bound from its duals {}{widest})",
+                stage.name, optimality.value, optimality.bound
+            ),
+            by: gap,
+            tolerance: allowed,
+        });
     }
     Ok(())
 }
@@ -417,6 +526,39 @@ mod tests {
             certify(&model, &[-1.0], &[]),
             Err(Error::CertificateFailed { .. })
         ));
+    }
+
+    /// min −x over x ≤ 40 (the row `nursing_share_2025` read as a cap): the optimum is
+    /// x = 40 with dual −1.
+    #[test]
+    fn certificate_refuses_a_stage_its_duals_show_is_not_optimal() {
+        let mut model = one_row_model();
+        model.rows[0].sense = Sense::AtMost;
+        let objective = [(0, -1.0)];
+        let bounds = variable_bounds(&model, Integers::Keep);
+        let stage = Stage {
+            name: "shortfall",
+            objective: &objective,
+            extra: &[],
+            bounds: &bounds,
+        };
+        assert!(certify_optimal(&model, &stage, &[40.0], &[-1.0]).is_ok());
+        // Within the tolerance: 1e-7 × 40.
+        assert!(certify_optimal(&model, &stage, &[40.0 - 1e-6], &[-1.0]).is_ok());
+        match certify_optimal(&model, &stage, &[39.0], &[-1.0]) {
+            Err(Error::CertificateFailed { row, by, tolerance }) => {
+                assert!(row.contains("optimality of the shortfall stage"), "{row}");
+                assert!((by - 1.0).abs() < 1e-12, "{by}");
+                assert!((tolerance - 39.0 * OPTIMALITY_TOLERANCE).abs() < 1e-12);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Duals that prove nothing (0: x is unbounded above with a negative reduced cost)
+        // cannot certify even the optimum.
+        match certify_optimal(&model, &stage, &[40.0], &[0.0]) {
+            Err(Error::CertificateFailed { row, .. }) => assert!(row.contains("add_beds"), "{row}"),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

@@ -279,6 +279,103 @@ pub fn merge_terms(terms: &[(usize, f64)]) -> Vec<(usize, f64)> {
     merged
 }
 
+/// How far a solution is from optimal, judged from the row duals of the solve that found
+/// it by Lagrangian duality: for duals `y` (d objective / d right-hand side, so `y ≥ 0`
+/// on `≥` rows and `y ≤ 0` on `≤` rows) every feasible `x` has
+/// `c·x ≥ b·y + Σ_j min(d_j·l_j, d_j·u_j)`, with reduced costs `d = c − Aᵀy` and bounds
+/// `l ≤ x ≤ u`: the right-hand side is a lower bound on the optimum.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Optimality {
+    /// The objective at the solution.
+    pub value: f64,
+    /// The lower bound on the optimum from the duals (see [`Model::optimality`] for
+    /// variables without an upper bound).
+    pub bound: f64,
+    /// The variable without an upper bound whose negative reduced cost lowers the bound
+    /// most, if any.
+    pub worst_variable: Option<usize>,
+}
+
+impl Optimality {
+    /// The gap `value − bound`: how much better than the solution the optimum might be.
+    pub fn gap(&self) -> f64 {
+        self.value - self.bound
+    }
+
+    /// The gap allowed at relative tolerance `tolerance`: `tolerance × max(|value|, 1)`.
+    pub fn allowed_gap(&self, tolerance: f64) -> f64 {
+        tolerance * self.value.abs().max(1.0)
+    }
+
+    /// Whether the solution is optimal to the relative tolerance `tolerance`.
+    pub fn holds(&self, tolerance: f64) -> bool {
+        self.gap() <= self.allowed_gap(tolerance)
+    }
+}
+
+impl Model {
+    /// The optimality of `values` for minimising `objective` over `rows` (each with its dual
+    /// in `duals`) within the variable bounds `bounds`. A dual of the wrong sign counts as 0
+    /// (still a valid multiplier). A negative reduced cost `d_j` on a variable without an
+    /// upper bound would make the bound −∞ (the duals are infeasible there, as an
+    /// interior-point solver's are to its tolerance): the bound takes such a variable at
+    /// its value plus max(|value|, 1), so that it holds whenever the optimum keeps the
+    /// variable below that, and a reduced cost of the wrong sign widens the gap in
+    /// proportion to the variable's size.
+    pub(crate) fn optimality(
+        objective: &[(usize, f64)],
+        rows: &[&Row],
+        duals: &[f64],
+        bounds: &[(f64, f64)],
+        values: &[f64],
+    ) -> Optimality {
+        let mut reduced = vec![0.0; bounds.len()];
+        for &(v, c) in objective {
+            if let Some(r) = reduced.get_mut(v) {
+                *r += c;
+            }
+        }
+        let mut bound = 0.0;
+        for (row, &dual) in rows.iter().zip(duals) {
+            let y = match row.sense {
+                Sense::AtLeast => dual.max(0.0),
+                Sense::AtMost => dual.min(0.0),
+                Sense::Equal => dual,
+            };
+            if y == 0.0 || !y.is_finite() {
+                continue;
+            }
+            bound += y * row.rhs;
+            for &(v, a) in &row.terms {
+                if let Some(r) = reduced.get_mut(v) {
+                    *r -= y * a;
+                }
+            }
+        }
+        let mut worst = 0.0;
+        let mut worst_variable = None;
+        for (j, (&(lower, upper), &d)) in bounds.iter().zip(&reduced).enumerate() {
+            let at = if d >= 0.0 { lower } else { upper };
+            if at.is_finite() {
+                bound += d * at;
+            } else {
+                let x = values.get(j).copied().unwrap_or(f64::NAN);
+                let term = d * (x + x.abs().max(1.0));
+                if -term > worst {
+                    worst = -term;
+                    worst_variable = Some(j);
+                }
+                bound += term;
+            }
+        }
+        Optimality {
+            value: Model::evaluate(objective, values),
+            bound,
+            worst_variable,
+        }
+    }
+}
+
 impl Default for Model {
     fn default() -> Self {
         Self::new()

@@ -112,7 +112,7 @@ pub fn all(
         caption: "Aged 60+, under 3 and school ages over time, district".into(),
         svg: charts::bands_over_time(&format!("{name}: age bands"), &years, &series, "persons")?,
     });
-    if let Allocation::Plan(plan) = allocation {
+    if let (Allocation::Plan(plan), false) = (allocation, super::nothing_to_plan(scenario)) {
         let streets: Vec<String> = scenario.areas.iter().map(|a| a.label()).collect();
         let street_labels: Vec<&str> = streets.iter().map(String::as_str).collect();
         let services: Vec<(&str, Vec<f64>)> = scenario

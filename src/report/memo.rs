@@ -38,18 +38,26 @@ pub fn memo(
     );
 
     let _ = writeln!(m, "## The question\n");
-    let _ = writeln!(
-        m,
-        "How many residents of each age will the {} streets have each year to {horizon}, and what is the least-cost way to add \
+    if super::nothing_to_plan(scenario) {
+        let _ = writeln!(
+            m,
+            "How many residents of each age will the {} streets have each year to {horizon}?\n",
+            scenario.areas.len()
+        );
+    } else {
+        let _ = writeln!(
+            m,
+            "How many residents of each age will the {} streets have each year to {horizon}, and what is the least-cost way to add \
          {} so that the plan's binding targets hold and its expected targets are met as closely as possible?\n",
-        scenario.areas.len(),
-        scenario
-            .services
-            .iter()
-            .map(|s| s.name.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+            scenario.areas.len(),
+            scenario
+                .services
+                .iter()
+                .map(|s| s.name.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
 
     let _ = writeln!(m, "## Assumptions\n");
     let _ = writeln!(m, "| assumption | value | source |\n|---|---|---|");
@@ -204,6 +212,9 @@ pub fn memo(
     }
 
     match allocation {
+        Allocation::Plan(_) if super::nothing_to_plan(scenario) => {
+            let _ = writeln!(m, "\n## The plan\n\n{}", super::NOTHING_TO_PLAN);
+        }
         Allocation::Plan(plan) => {
             let _ = writeln!(m, "\n## The plan\n");
             let _ = writeln!(

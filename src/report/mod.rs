@@ -12,6 +12,28 @@ pub const SUMMARY_BANDS: [&str; 6] = [
     "senior",
 ];
 
+/// What a run says when the scenario declares no services: a projection with nothing to
+/// plan.
+pub const NOTHING_TO_PLAN: &str = "Nothing to plan: the scenario declares no services ([[services]] in scenario.toml), so the projection is the whole result.";
+
+/// Whether a scenario has nothing to plan (it declares no services); its plan is then
+/// empty, and the reports say so in [`NOTHING_TO_PLAN`]'s words.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Scenario, report::nothing_to_plan};
+///
+/// let mut yuzhong = Scenario::yuzhong()?;
+/// assert!(!nothing_to_plan(&yuzhong));
+/// yuzhong.services.clear();
+/// assert!(nothing_to_plan(&yuzhong));
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn nothing_to_plan(scenario: &Scenario) -> bool {
+    scenario.services.is_empty()
+}
+
 pub mod charts;
 pub mod figures;
 pub mod memo;

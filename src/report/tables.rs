@@ -144,7 +144,8 @@ pub fn targets_csv(plan: &Plan) -> String {
     out
 }
 
-/// The whole result as JSON: the scenario's name and years, need, and the plan or the
+/// The whole result as JSON: the scenario's name and years, need, `nothing_to_plan` (true
+/// when the scenario declares no services, and the plan is empty), and the plan or the
 /// conflict.
 ///
 /// # Errors
@@ -158,6 +159,8 @@ pub fn plan_json(scenario: &Scenario, need: &Need, allocation: &Allocation) -> R
         base_year: i32,
         horizon: i32,
         need: &'a Need,
+        /// True when the scenario declares no services (the plan is then empty).
+        nothing_to_plan: bool,
         allocation: &'a Allocation,
     }
     serde_json::to_string_pretty(&Output {
@@ -165,6 +168,7 @@ pub fn plan_json(scenario: &Scenario, need: &Need, allocation: &Allocation) -> R
         base_year: scenario.base_year(),
         horizon: scenario.horizon(),
         need,
+        nothing_to_plan: super::nothing_to_plan(scenario),
         allocation,
     })
     .map_err(|source| Error::Json {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod lp;
+pub mod synthetic;
 
 use std::path::PathBuf;
 

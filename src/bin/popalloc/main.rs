@@ -411,8 +411,16 @@ fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
         Allocation::Plan(plan) => plan,
         Allocation::Conflict(c) => return Err(Failure::Conflict(c)),
     };
+    let nothing = popalloc::report::nothing_to_plan(scenario);
     if json() {
+        if nothing {
+            note!("{}", popalloc::report::NOTHING_TO_PLAN);
+        }
         return print_json(&plan);
+    }
+    if nothing {
+        outln!("{}", popalloc::report::NOTHING_TO_PLAN);
+        return Ok(());
     }
     outln!(
         "Plan {}–{} (costs are relative figures; backend {})",
