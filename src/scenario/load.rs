@@ -1289,6 +1289,13 @@ fn target(
     earlier: &[Target],
 ) -> Result<Target> {
     let field = |name: &str| format!("targets[{i}].{name}");
+    if entry.id.trim().is_empty() {
+        return Err(Error::BadSettings {
+            path: toml.to_path_buf(),
+            field: field("id"),
+            problem: "a target needs an id that is not empty",
+        });
+    }
     if earlier.iter().any(|t| t.id == entry.id) {
         return Err(Error::DuplicateName {
             path: toml.to_path_buf(),
@@ -1337,20 +1344,13 @@ fn target(
         });
     }
     let s = &services[service];
-    let variants = if entry.variants.is_empty() {
-        (0..s.variants.len()).collect()
-    } else {
-        let mut out = Vec::new();
-        for v in &entry.variants {
-            out.push(s.variant_index(v).ok_or_else(|| Error::UnknownName {
-                path: toml.to_path_buf(),
-                field: field("variants"),
-                what: "variant",
-                name: v.clone(),
-            })?);
-        }
-        out
-    };
+    let variants = target_variants(
+        toml,
+        &field("variants"),
+        &entry.id,
+        s,
+        entry.variants.as_deref(),
+    )?;
     let band =
         match entry.band.as_deref() {
             None | Some("all") => None,
@@ -1395,14 +1395,69 @@ fn target(
     })
 }
 
-/// Two targets on the same measure (service, kind, year, level, variants, band) whose
-/// bounds exclude each other.
+/// The variants a target counts, as indices in ascending order: every variant of the
+/// service when the field is left out; a list given must name known variants, at least
+/// one, each once (a repeated variant would be counted twice in the target's sum).
+fn target_variants(
+    toml: &Path,
+    field: &str,
+    id: &str,
+    service: &Service,
+    listed: Option<&[String]>,
+) -> Result<Vec<usize>> {
+    let field = format!("{field} (target {id:?})");
+    let Some(listed) = listed else {
+        return Ok((0..service.variants.len()).collect());
+    };
+    if listed.is_empty() {
+        return Err(Error::BadSettings {
+            path: toml.to_path_buf(),
+            field,
+            problem: "an empty list of variants counts nothing; leave the field out to count every variant",
+        });
+    }
+    let mut out = Vec::with_capacity(listed.len());
+    for name in listed {
+        let v = service
+            .variant_index(name)
+            .ok_or_else(|| Error::UnknownName {
+                path: toml.to_path_buf(),
+                field: field.clone(),
+                what: "variant",
+                name: name.clone(),
+            })?;
+        if out.contains(&v) {
+            return Err(Error::DuplicateName {
+                path: toml.to_path_buf(),
+                field,
+                what: "variant",
+                name: name.clone(),
+            });
+        }
+        out.push(v);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Whether two lists of variants name the same set, whatever their order.
+fn same_variants(a: &[usize], b: &[usize]) -> bool {
+    let set = |list: &[usize]| {
+        list.iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    set(a) == set(b)
+}
+
+/// Two targets on the same measure (service, kind, year, level, variants as a set, band)
+/// whose bounds exclude each other.
 fn contradiction(a: &Target, b: &Target) -> Option<String> {
     let same = a.service == b.service
         && a.kind == b.kind
         && a.year == b.year
         && a.level == b.level
-        && a.variants == b.variants
+        && same_variants(&a.variants, &b.variants)
         && a.band == b.band;
     if !same {
         return None;
