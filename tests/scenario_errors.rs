@@ -797,3 +797,42 @@ fn contradictory_targets_whatever_the_order_of_their_variants() {
         ]
     );
 }
+
+/// A total beyond 100 units per resident is a slip, and breaks the solver's numerics
+/// (an expected 1e10 beds was reported as three caps in conflict).
+#[test]
+fn a_total_beyond_a_hundred_units_per_resident() {
+    let e = one(
+        "huge-total",
+        "scenario.toml",
+        "targets[0].value (target \"beds_2023\"",
+        |d| edit(d, "scenario.toml", "value = 300", "value = 1e10"),
+    );
+    assert!(
+        matches!(e, Error::InvalidSetting { value, .. } if value == 1e10),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("100 units per resident"), "{e}");
+    // The tiny district has 102,777 residents: ten million beds are still accepted.
+    let dir = fixture("large-total");
+    edit(&dir, "scenario.toml", "value = 300", "value = 1e7");
+    assert!(Scenario::load(&dir).is_ok());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_per_capita_rate_beyond_a_hundred_units_per_person() {
+    let e = one(
+        "huge-rate",
+        "scenario.toml",
+        "targets[3].value (target \"beds_per_1000\"",
+        |d| {
+            append(
+                d,
+                "scenario.toml",
+                "\n[[targets]]\nid = \"beds_per_1000\"\nservice = \"elder_beds\"\nkind = \"per_capita\"\nclass = \"expected\"\nvalue = 200000\n",
+            )
+        },
+    );
+    assert!(matches!(e, Error::InvalidSetting { .. }), "{e:?}");
+}

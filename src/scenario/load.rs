@@ -116,7 +116,13 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
         None => None,
     };
     let targets = match &services {
-        Some(services) => problems.take(read_targets(&file, &toml_path, services, &bands)),
+        Some(services) => problems.take(read_targets(
+            &file,
+            &toml_path,
+            services,
+            &bands,
+            base.as_ref().map(Population::total),
+        )),
         None => None,
     };
     let expectations = problems.take(read_expectations(&file, &toml_path, &bands));
@@ -1255,11 +1261,16 @@ fn read_targets(
     toml: &Path,
     services: &[Service],
     bands: &[Band],
+    residents: Option<f64>,
 ) -> Result<Vec<Target>> {
     let mut problems = Problems(Vec::new());
     let mut targets: Vec<Target> = Vec::new();
     for (i, entry) in file.targets.iter().enumerate() {
         if let Some(t) = problems.take(target(file, toml, services, bands, i, entry, &targets)) {
+            // The magnitude is judged against the base population, when it could be read.
+            if let Some(residents) = residents {
+                problems.take(check_magnitude(toml, i, &t, residents));
+            }
             targets.push(t);
         }
     }
@@ -1438,6 +1449,24 @@ fn target_variants(
     }
     out.sort_unstable();
     Ok(out)
+}
+
+/// A `total` or `per_capita` target above [`TargetKind::max_value`] for the district's
+/// residents is refused.
+fn check_magnitude(toml: &Path, i: usize, target: &Target, residents: f64) -> Result<()> {
+    if target.kind.accepts_in(target.value, residents) {
+        return Ok(());
+    }
+    Err(Error::InvalidSetting {
+        path: toml.to_path_buf(),
+        field: format!(
+            "targets[{i}].value (target {:?}; {} residents in the base year)",
+            target.id,
+            residents.round()
+        ),
+        value: target.value,
+        range: target.kind.magnitude_range(),
+    })
 }
 
 /// Whether two lists of variants name the same set, whatever their order.
