@@ -173,9 +173,11 @@ fn conflicting_binding_targets_exit_2_and_are_named() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Named in the scenario's words: the target and the street caps with their change.
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("beds_2023") && stderr.contains("cap_elder_beds_north"),
+        stderr.contains("beds_2023")
+            && stderr.contains("raise the cap on Elder-care beds added in 北街 North by"),
         "{stderr}"
     );
     std::fs::remove_dir_all(&dir).unwrap();

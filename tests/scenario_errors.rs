@@ -716,3 +716,123 @@ fn an_unknown_distribution_is_a_toml_error() {
     });
     assert!(matches!(e, Error::Toml { .. }), "{e:?}");
 }
+
+/// A repeated variant would be counted twice in the target's sum: a share "met at 60 %"
+/// while the plan holds 30 %.
+#[test]
+fn target_listing_a_variant_twice() {
+    let e = one(
+        "twice-variant",
+        "scenario.toml",
+        "targets[1].variants",
+        |d| {
+            edit(
+                d,
+                "scenario.toml",
+                "variants = [\"nursing\"]",
+                "variants = [\"nursing\", \"nursing\"]",
+            )
+        },
+    );
+    assert!(e.to_string().contains("nursing_share_2023"), "{e}");
+    assert!(
+        matches!(&e, Error::DuplicateName { what: "variant", name, .. } if name == "nursing"),
+        "{e:?}"
+    );
+}
+
+/// An empty list counts nothing; it is not read as "every variant".
+#[test]
+fn target_with_an_empty_list_of_variants() {
+    let e = one(
+        "empty-variants",
+        "scenario.toml",
+        "targets[1].variants",
+        |d| {
+            edit(
+                d,
+                "scenario.toml",
+                "variants = [\"nursing\"]",
+                "variants = []",
+            )
+        },
+    );
+    assert!(e.to_string().contains("nursing_share_2023"), "{e}");
+    assert!(matches!(e, Error::BadSettings { .. }), "{e:?}");
+}
+
+#[test]
+fn target_with_an_empty_id() {
+    let e = one("empty-id", "scenario.toml", "targets[0].id", |d| {
+        edit(d, "scenario.toml", "id = \"beds_2023\"", "id = \"\"")
+    });
+    assert!(matches!(e, Error::BadSettings { .. }), "{e:?}");
+}
+
+/// Variant lists are compared as sets: `[a, b]`, `[b, a]` and the field left out (every
+/// variant) are the same measure, so bounds that exclude each other are caught.
+#[test]
+fn contradictory_targets_whatever_the_order_of_their_variants() {
+    let all = problems("variant-order", |d| {
+        append(
+            d,
+            "scenario.toml",
+            "\n[[targets]]\nid = \"beds_at_least\"\nservice = \"elder_beds\"\nkind = \"total\"\nclass = \"binding\"\nop = \">=\"\nvalue = 500\nvariants = [\"nursing\", \"ordinary\"]\n\n[[targets]]\nid = \"beds_at_most\"\nservice = \"elder_beds\"\nkind = \"total\"\nclass = \"binding\"\nop = \"<=\"\nvalue = 250\nvariants = [\"ordinary\", \"nursing\"]\n",
+        )
+    });
+    let pairs: Vec<(String, String)> = all
+        .iter()
+        .map(|e| match e {
+            Error::ContradictoryTargets { first, second, .. } => (first.clone(), second.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    // beds_2023 (>= 300, every variant) against beds_at_most (<= 250, [ordinary, nursing]);
+    // beds_at_least ([nursing, ordinary]) against beds_at_most.
+    assert_eq!(
+        pairs,
+        vec![
+            ("beds_2023".to_string(), "beds_at_most".to_string()),
+            ("beds_at_least".to_string(), "beds_at_most".to_string()),
+        ]
+    );
+}
+
+/// A total beyond 100 units per resident is a slip, and breaks the solver's numerics
+/// (an expected 1e10 beds was reported as three caps in conflict).
+#[test]
+fn a_total_beyond_a_hundred_units_per_resident() {
+    let e = one(
+        "huge-total",
+        "scenario.toml",
+        "targets[0].value (target \"beds_2023\"",
+        |d| edit(d, "scenario.toml", "value = 300", "value = 1e10"),
+    );
+    assert!(
+        matches!(e, Error::InvalidSetting { value, .. } if value == 1e10),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("100 units per resident"), "{e}");
+    // The tiny district has 102,777 residents: ten million beds are still accepted.
+    let dir = fixture("large-total");
+    edit(&dir, "scenario.toml", "value = 300", "value = 1e7");
+    assert!(Scenario::load(&dir).is_ok());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_per_capita_rate_beyond_a_hundred_units_per_person() {
+    let e = one(
+        "huge-rate",
+        "scenario.toml",
+        "targets[3].value (target \"beds_per_1000\"",
+        |d| {
+            append(
+                d,
+                "scenario.toml",
+                "\n[[targets]]\nid = \"beds_per_1000\"\nservice = \"elder_beds\"\nkind = \"per_capita\"\nclass = \"expected\"\nvalue = 200000\n",
+            )
+        },
+    );
+    assert!(matches!(e, Error::InvalidSetting { .. }), "{e:?}");
+}

@@ -1,6 +1,6 @@
 //! Building the allocation model of DESIGN §6 from a scenario and its need.
 
-use crate::allocate::model::{Model, Row, RowRole, Sense};
+use crate::allocate::model::{Measure, Model, Row, RowRole, Sense};
 use crate::allocate::{Equity, EquityMeasure};
 use crate::need::Need;
 use crate::scenario::Scenario;
@@ -564,36 +564,43 @@ pub(crate) fn build_with(
                 Some(i) => format!("{}_{}", target.id, area_id(i)),
                 None => target.id.clone(),
             };
-            // (terms, rhs, scale of the relative shortfall)
-            let (terms, rhs, scale) = match target.kind {
+            // What the target measures, and the scale of its relative shortfall.
+            let (measure, scale) = match target.kind {
                 TargetKind::Total => {
                     let (stock, terms) =
                         sum_capacity(scenario, &layout, f, &target.variants, &members, t);
-                    (terms, target.value - stock, target.value)
+                    (
+                        Measure::count(terms, stock, 1.0, target.value),
+                        target.value,
+                    )
                 }
                 TargetKind::Share => {
                     let (part_stock, part) =
                         sum_capacity(scenario, &layout, f, &target.variants, &members, t);
                     let (all_stock, all) =
                         sum_capacity(scenario, &layout, f, &all_variants, &members, t);
-                    let mut terms = part;
-                    terms.extend(all.into_iter().map(|(v, c)| (v, -target.value * c)));
                     let need_here: f64 = members
                         .iter()
                         .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
                         .sum();
-                    (
-                        terms,
-                        target.value * all_stock - part_stock,
-                        target.value * all_stock.max(need_here),
-                    )
+                    let measure = Measure {
+                        numerator: part,
+                        numerator_constant: part_stock,
+                        denominator: all,
+                        denominator_constant: all_stock,
+                        value: target.value,
+                    };
+                    (measure, target.value * all_stock.max(need_here))
                 }
                 TargetKind::PerCapita => {
                     let persons = need.persons_in(target.band, &members, target.year);
                     let (stock, terms) =
                         sum_capacity(scenario, &layout, f, &target.variants, &members, t);
-                    let required = target.value / 1000.0 * persons;
-                    (terms, required - stock, required)
+                    let per_unit = persons / 1000.0;
+                    (
+                        Measure::count(terms, stock, per_unit, target.value),
+                        target.value * per_unit,
+                    )
                 }
                 TargetKind::Coverage => {
                     let need_here: f64 = members
@@ -601,7 +608,10 @@ pub(crate) fn build_with(
                         .map(|&i| need.need(f, i, target.year).unwrap_or(0.0))
                         .sum();
                     let terms = layout.flows[f][t].served_terms(&members, 1.0);
-                    (terms, target.value * need_here, target.value * need_here)
+                    (
+                        Measure::count(terms, 0.0, need_here, target.value),
+                        target.value * need_here,
+                    )
                 }
                 TargetKind::AreaCount => {
                     let first = model.variables.len();
@@ -624,11 +634,19 @@ pub(crate) fn build_with(
                             slack: Vec::new(),
                         });
                     }
-                    let required = (target.value * members.len() as f64 - 1e-9).ceil();
                     let terms = (0..members.len()).map(|m| (first + m, 1.0)).collect();
-                    (terms, required, required)
+                    let areas = members.len() as f64;
+                    (
+                        Measure::count(terms, 0.0, areas, target.value),
+                        (target.value * areas - 1e-9).ceil(),
+                    )
                 }
             };
+            let (terms, mut rhs) = measure.row_at(target.value);
+            if target.kind == TargetKind::AreaCount {
+                // Whole areas: at least ⌈value × areas⌉ of them.
+                rhs = (rhs - 1e-9).ceil();
+            }
             let mut row = Row {
                 name,
                 role: RowRole::Target { target: k },
@@ -640,7 +658,10 @@ pub(crate) fn build_with(
                 slack: Vec::new(),
             };
             if target.class == TargetClass::Expected {
-                let weight = 1.0 / scale.abs().max(1.0);
+                // The shortfall is measured relative to the target (1.0 = wholly missed):
+                // its variable stays of order one whatever the target's magnitude, so a
+                // target of a billion beds does not swamp the solver's tolerances.
+                let scale = scale.abs().max(1.0);
                 let directions: &[f64] = match sense {
                     Sense::AtLeast => &[1.0],
                     Sense::AtMost => &[-1.0],
@@ -652,14 +673,59 @@ pub(crate) fn build_with(
                         if d == 0 { "" } else { "_over" },
                         row.name
                     ));
-                    row.terms.push((s, *direction));
+                    row.terms.push((s, direction * scale));
                     row.slack.push(s);
-                    model.shortfall.push((s, weight));
+                    model.shortfall.push((s, 1.0));
                 }
             }
-            model.row(row);
+            let index = model.row(row);
+            model.measures.push((index, measure));
         }
     }
     layout.cost_by_year = cost_by_year;
     Built { model, layout }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocate::{Allocation, AllocationOptions, TargetStatus, allocate_built};
+
+    /// An expected total of ten billion beds (the tiny fixture's beds_2023, expected) is a
+    /// shortfall, not a conflict: its shortfall is measured relative to the target, so the
+    /// solver's tolerances keep their meaning (it was reported as three caps in conflict).
+    #[test]
+    fn a_huge_expected_target_is_a_shortfall_not_a_conflict() {
+        let mut scenario = Scenario::load(
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny"),
+        )
+        .unwrap();
+        let k = scenario
+            .targets
+            .iter()
+            .position(|t| t.id == "beds_2023")
+            .unwrap();
+        assert_eq!(scenario.targets[k].class, TargetClass::Expected);
+        let need = Need::from_projection(&scenario, &scenario.project(2023).unwrap()).unwrap();
+        for value in [1e10, 1e11] {
+            scenario.targets[k].value = value;
+            // Past the loader's bound on purpose: the model itself must stay sound.
+            let built = build(&scenario, &need, None);
+            let options = AllocationOptions::default();
+            match allocate_built(&scenario, &need, &built, &options).unwrap() {
+                Allocation::Plan(plan) => {
+                    let beds = plan.targets.iter().find(|t| t.id == "beds_2023").unwrap();
+                    assert_eq!(beds.status, TargetStatus::Missed);
+                    // Between the stock (160) and the stock plus the three streets' caps
+                    // of 200; at this magnitude a bed weighs 1e-10 of the first stage,
+                    // below its tolerance, which is why the loader refuses such values.
+                    assert!(
+                        beds.achieved >= 160.0 && beds.achieved <= 760.0 + 1e-3,
+                        "{beds:?}"
+                    );
+                }
+                Allocation::Conflict(c) => panic!("{value}: {}", c.message),
+            }
+        }
+    }
 }

@@ -16,7 +16,7 @@ pub(crate) mod plan;
 pub mod solve;
 pub mod sweep;
 
-pub use conflict::{Conflict, ConflictMember};
+pub use conflict::{Conflict, ConflictMember, MemberKind};
 pub use plan::{Plan, PlanRow, TargetResult, TargetStatus};
 pub use solve::Backend;
 
@@ -135,9 +135,12 @@ pub const OPTIMALITY_TOLERANCE: f64 = 1e-7;
 /// # Errors
 ///
 /// [`Error::Solver`] when a backend fails (numerical fault, time limit) on every backend
-/// tried; [`Error::CertificateFailed`] if a solution breaks a row when re-evaluated, or a
+/// tried, or reports the model infeasible while no target, cap or budget conflicts;
+/// [`Error::CertificateFailed`] if a solution breaks a row when re-evaluated, or a
 /// stage's duals do not prove it optimal to [`OPTIMALITY_TOLERANCE`] (never expected; it
-/// guards against backend faults). A scenario without services gets an empty plan.
+/// guards against backend faults); [`Error::InvalidSetting`] for a target value beyond
+/// [`TargetKind::max_value`](crate::TargetKind::max_value) (a scenario built in code; the
+/// loader refuses it in a file). A scenario without services gets an empty plan.
 ///
 /// # Examples
 ///
@@ -158,6 +161,7 @@ pub fn allocate(
     need: &Need,
     options: &AllocationOptions,
 ) -> Result<Allocation> {
+    check_target_values(scenario)?;
     let built = build::build(scenario, need, options.equity.as_ref());
     allocate_built(scenario, need, &built, options)
 }
@@ -443,25 +447,33 @@ fn certify_optimal(model: &Model, stage: &Stage<'_>, values: &[f64], duals: &[f6
     Ok(())
 }
 
+/// Refuses a target whose value is beyond what its kind accepts for the district's base
+/// population ([`TargetKind::accepts_in`](crate::TargetKind::accepts_in)).
+fn check_target_values(scenario: &Scenario) -> Result<()> {
+    let residents = scenario.base.total();
+    match scenario
+        .targets
+        .iter()
+        .enumerate()
+        .find(|(_, t)| !t.kind.accepts_in(t.value, residents))
+    {
+        None => Ok(()),
+        Some((k, t)) => Err(Error::InvalidSetting {
+            path: "<scenario>".into(),
+            field: format!("targets[{k}].value (target {:?})", t.id),
+            value: t.value,
+            range: t.kind.magnitude_range(),
+        }),
+    }
+}
+
 fn conflict(
     scenario: &Scenario,
     model: &Model,
     backend: Backend,
     limit: f64,
 ) -> Result<Allocation> {
-    let names = |row: &Row| -> (Option<String>, Option<String>) {
-        let target = match row.role {
-            RowRole::Target { target } => scenario.targets.get(target).map(|t| t.id.clone()),
-            _ => None,
-        };
-        (
-            target,
-            row.area
-                .and_then(|i| scenario.areas.get(i))
-                .map(|a| a.id.clone()),
-        )
-    };
-    match conflict::find_conflict(model, backend, limit, &names)? {
+    match conflict::find_conflict(scenario, model, backend, limit)? {
         Some(c) => Ok(Allocation::Conflict(c)),
         None => Err(Error::Solver {
             backend: backend.name(),

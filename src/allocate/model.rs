@@ -178,6 +178,97 @@ impl Row {
     }
 }
 
+/// What a target's row measures, so that the target can be read at a solution and
+/// restated at another value: the row is `numerator − value × denominator {≥, ≤, =} 0`,
+/// each side a linear expression of the variables plus a constant (the stock, the need,
+/// the persons per 1,000). A `share` has variables on both sides; every other kind has a
+/// constant denominator.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::allocate::model::Measure;
+///
+/// // Nursing beds (variable 0, 40 in stock) over all beds (variables 0 and 1, 100 in stock).
+/// let share = Measure {
+///     numerator: vec![(0, 1.0)],
+///     numerator_constant: 40.0,
+///     denominator: vec![(0, 1.0), (1, 1.0)],
+///     denominator_constant: 100.0,
+///     value: 0.6,
+/// };
+/// assert_eq!(share.at(&[20.0, 0.0]), Some(0.5));
+/// let (terms, rhs) = share.row_at(0.6);
+/// assert_eq!(terms, vec![(0, 1.0), (0, -0.6), (1, -0.6)]);
+/// assert!((rhs - 20.0).abs() < 1e-12);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measure {
+    /// Terms of the numerator, e.g. the capacity of the target's variants.
+    pub numerator: Vec<(usize, f64)>,
+    /// The numerator's constant, e.g. the stock of the target's variants.
+    pub numerator_constant: f64,
+    /// Terms of the denominator (a share's capacity of all variants; empty otherwise).
+    pub denominator: Vec<(usize, f64)>,
+    /// The denominator's constant: 1 for a total, persons / 1,000 for a per-capita rate,
+    /// the need for a coverage, the number of areas for an area count, the stock of all
+    /// variants for a share.
+    pub denominator_constant: f64,
+    /// The target's value as written in the scenario.
+    pub value: f64,
+}
+
+impl Measure {
+    /// A measure with a constant denominator: `(terms + constant) / denominator`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::allocate::model::Measure;
+    /// // Coverage: served need (variable 0) over a need of 200.
+    /// let coverage = Measure::count(vec![(0, 1.0)], 0.0, 200.0, 1.0);
+    /// assert_eq!(coverage.at(&[150.0]), Some(0.75));
+    /// ```
+    pub fn count(terms: Vec<(usize, f64)>, constant: f64, denominator: f64, value: f64) -> Self {
+        Self {
+            numerator: terms,
+            numerator_constant: constant,
+            denominator: Vec::new(),
+            denominator_constant: denominator,
+            value,
+        }
+    }
+
+    /// The numerator at `values`.
+    pub fn numerator_at(&self, values: &[f64]) -> f64 {
+        self.numerator_constant + Model::evaluate(&self.numerator, values)
+    }
+
+    /// The denominator at `values`.
+    pub fn denominator_at(&self, values: &[f64]) -> f64 {
+        self.denominator_constant + Model::evaluate(&self.denominator, values)
+    }
+
+    /// The measured value at `values`, in the target's units; `None` when the denominator
+    /// is not positive (nothing to measure against).
+    pub fn at(&self, values: &[f64]) -> Option<f64> {
+        let d = self.denominator_at(values);
+        (d > 0.0).then(|| self.numerator_at(values) / d)
+    }
+
+    /// The row's terms and right-hand side when the target asks for `value`:
+    /// `numerator − value × denominator` against `value × constant of the denominator −
+    /// constant of the numerator`.
+    pub fn row_at(&self, value: f64) -> (Vec<(usize, f64)>, f64) {
+        let mut terms = self.numerator.clone();
+        terms.extend(self.denominator.iter().map(|&(v, c)| (v, -value * c)));
+        (
+            terms,
+            value * self.denominator_constant - self.numerator_constant,
+        )
+    }
+}
+
 /// The model: variables, rows, and the two objectives of the lexicographic order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Model {
@@ -189,6 +280,8 @@ pub struct Model {
     pub shortfall: Vec<(usize, f64)>,
     /// Second stage: cost of additions and conversions.
     pub cost: Vec<(usize, f64)>,
+    /// What each target's row measures, by row index (rows of other roles have none).
+    pub measures: Vec<(usize, Measure)>,
 }
 
 impl Model {
@@ -199,7 +292,29 @@ impl Model {
             rows: Vec::new(),
             shortfall: Vec::new(),
             cost: Vec::new(),
+            measures: Vec::new(),
         }
+    }
+
+    /// What row `row` measures, when it is a target's row.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Need, Scenario, allocate::build_model};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let need = Need::from_projection(&yuzhong, &yuzhong.project(2025)?)?;
+    /// let model = build_model(&yuzhong, &need);
+    /// let share = model.row_index("nursing_share_2025").and_then(|r| model.measure(r));
+    /// assert_eq!(share.map(|m| m.value), Some(0.6));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn measure(&self, row: usize) -> Option<&Measure> {
+        self.measures
+            .iter()
+            .find(|(r, _)| *r == row)
+            .map(|(_, m)| m)
     }
 
     /// Adds a continuous variable ≥ 0 and returns its index.

@@ -42,7 +42,8 @@ pub const MAX_SWEEP_STEPS: usize = 1000;
 ///
 /// [`Error::UnknownName`] for an unknown target id; [`Error::InvalidParameter`] for fewer
 /// than 2 or more than [`MAX_SWEEP_STEPS`] steps, or an end the target's kind does not
-/// accept ([`TargetKind::accepts`](crate::TargetKind::accepts)); the errors of [`allocate`].
+/// accept ([`TargetKind::accepts_in`](crate::TargetKind::accepts_in) for the scenario's
+/// base population); the errors of [`allocate`].
 ///
 /// # Examples
 ///
@@ -86,6 +87,16 @@ pub fn sweep(
     let kind = scenario.targets[index].kind;
     crate::error::check_parameter("sweep start", from, kind.accepts(from), kind.value_range())?;
     crate::error::check_parameter("sweep end", to, kind.accepts(to), kind.value_range())?;
+    // Nor may either end ask for more than the district could ever hold.
+    let residents = scenario.base.total();
+    for (name, end) in [("sweep start", from), ("sweep end", to)] {
+        crate::error::check_parameter(
+            name,
+            end,
+            kind.accepts_in(end, residents),
+            kind.magnitude_range(),
+        )?;
+    }
     let mut points = Vec::with_capacity(steps);
     for k in 0..steps {
         let value = from + (to - from) * k as f64 / (steps - 1) as f64;

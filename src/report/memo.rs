@@ -326,16 +326,19 @@ pub fn memo(
             let _ = writeln!(m, "{}.\n", c.message);
             let _ = writeln!(
                 m,
-                "| member | area | year | would need to give |\n|---|---|---|---|"
+                "Each row is one member of the conflict as the scenario states it, and the change of that member alone that would restore a plan, everything else kept (smallest change first).\n"
+            );
+            let _ = writeln!(
+                m,
+                "| member | change that restores a plan | row |\n|---|---|---|"
             );
             for member in &c.members {
                 let _ = writeln!(
                     m,
-                    "| {} | {} | {} | {:.3} |",
-                    member.name,
-                    member.area.as_deref().unwrap_or("district"),
-                    member.year.map_or("plan".to_string(), |y| y.to_string()),
-                    member.needed_slack
+                    "| {} | {} | `{}` |",
+                    member.statement.replace('|', "/"),
+                    member.remedy.replace('|', "/"),
+                    member.name
                 );
             }
         }

@@ -300,9 +300,10 @@ pub struct TargetEntry {
     /// The level: units for `total`; a ratio in [0, 1] for `share`, `coverage` and
     /// `area_count`; units per 1,000 persons of the band for `per_capita`.
     pub value: f64,
-    /// The subset of variants for `share` and `area_count` (default: all).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub variants: Vec<String>,
+    /// The subset of variants for `share` and `area_count` (default, when the field is
+    /// left out: all). A list given must name at least one variant, each once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<String>>,
     /// The band for `per_capita` (`all` = all residents, the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub band: Option<String>,

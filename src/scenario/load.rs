@@ -138,7 +138,13 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
         None => None,
     };
     let targets = match &services {
-        Some(services) => problems.take(read_targets(&file, &toml_path, services, &bands)),
+        Some(services) => problems.take(read_targets(
+            &file,
+            &toml_path,
+            services,
+            &bands,
+            base.as_ref().map(Population::total),
+        )),
         None => None,
     };
     let expectations = problems.take(read_expectations(&file, &toml_path, &bands));
@@ -1333,11 +1339,16 @@ fn read_targets(
     toml: &Path,
     services: &[Service],
     bands: &[Band],
+    residents: Option<f64>,
 ) -> Result<Vec<Target>> {
     let mut problems = Problems(Vec::new());
     let mut targets: Vec<Target> = Vec::new();
     for (i, entry) in file.targets.iter().enumerate() {
         if let Some(t) = problems.take(target(file, toml, services, bands, i, entry, &targets)) {
+            // The magnitude is judged against the base population, when it could be read.
+            if let Some(residents) = residents {
+                problems.take(check_magnitude(toml, i, &t, residents));
+            }
             targets.push(t);
         }
     }
@@ -1367,6 +1378,13 @@ fn target(
     earlier: &[Target],
 ) -> Result<Target> {
     let field = |name: &str| format!("targets[{i}].{name}");
+    if entry.id.trim().is_empty() {
+        return Err(Error::BadSettings {
+            path: toml.to_path_buf(),
+            field: field("id"),
+            problem: "a target needs an id that is not empty",
+        });
+    }
     if earlier.iter().any(|t| t.id == entry.id) {
         return Err(Error::DuplicateName {
             path: toml.to_path_buf(),
@@ -1415,20 +1433,13 @@ fn target(
         });
     }
     let s = &services[service];
-    let variants = if entry.variants.is_empty() {
-        (0..s.variants.len()).collect()
-    } else {
-        let mut out = Vec::new();
-        for v in &entry.variants {
-            out.push(s.variant_index(v).ok_or_else(|| Error::UnknownName {
-                path: toml.to_path_buf(),
-                field: field("variants"),
-                what: "variant",
-                name: v.clone(),
-            })?);
-        }
-        out
-    };
+    let variants = target_variants(
+        toml,
+        &field("variants"),
+        &entry.id,
+        s,
+        entry.variants.as_deref(),
+    )?;
     let band =
         match entry.band.as_deref() {
             None | Some("all") => None,
@@ -1473,14 +1484,87 @@ fn target(
     })
 }
 
-/// Two targets on the same measure (service, kind, year, level, variants, band) whose
-/// bounds exclude each other.
+/// The variants a target counts, as indices in ascending order: every variant of the
+/// service when the field is left out; a list given must name known variants, at least
+/// one, each once (a repeated variant would be counted twice in the target's sum).
+fn target_variants(
+    toml: &Path,
+    field: &str,
+    id: &str,
+    service: &Service,
+    listed: Option<&[String]>,
+) -> Result<Vec<usize>> {
+    let field = format!("{field} (target {id:?})");
+    let Some(listed) = listed else {
+        return Ok((0..service.variants.len()).collect());
+    };
+    if listed.is_empty() {
+        return Err(Error::BadSettings {
+            path: toml.to_path_buf(),
+            field,
+            problem: "an empty list of variants counts nothing; leave the field out to count every variant",
+        });
+    }
+    let mut out = Vec::with_capacity(listed.len());
+    for name in listed {
+        let v = service
+            .variant_index(name)
+            .ok_or_else(|| Error::UnknownName {
+                path: toml.to_path_buf(),
+                field: field.clone(),
+                what: "variant",
+                name: name.clone(),
+            })?;
+        if out.contains(&v) {
+            return Err(Error::DuplicateName {
+                path: toml.to_path_buf(),
+                field,
+                what: "variant",
+                name: name.clone(),
+            });
+        }
+        out.push(v);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// A `total` or `per_capita` target above [`TargetKind::max_value`] for the district's
+/// residents is refused.
+fn check_magnitude(toml: &Path, i: usize, target: &Target, residents: f64) -> Result<()> {
+    if target.kind.accepts_in(target.value, residents) {
+        return Ok(());
+    }
+    Err(Error::InvalidSetting {
+        path: toml.to_path_buf(),
+        field: format!(
+            "targets[{i}].value (target {:?}; {} residents in the base year)",
+            target.id,
+            residents.round()
+        ),
+        value: target.value,
+        range: target.kind.magnitude_range(),
+    })
+}
+
+/// Whether two lists of variants name the same set, whatever their order.
+fn same_variants(a: &[usize], b: &[usize]) -> bool {
+    let set = |list: &[usize]| {
+        list.iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    set(a) == set(b)
+}
+
+/// Two targets on the same measure (service, kind, year, level, variants as a set, band)
+/// whose bounds exclude each other.
 fn contradiction(a: &Target, b: &Target) -> Option<String> {
     let same = a.service == b.service
         && a.kind == b.kind
         && a.year == b.year
         && a.level == b.level
-        && a.variants == b.variants
+        && same_variants(&a.variants, &b.variants)
         && a.band == b.band;
     if !same {
         return None;

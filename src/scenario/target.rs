@@ -2,6 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The most units of capacity per resident a `total` or `per_capita` target may ask for
+/// (see [`TargetKind::max_value`]). No public service comes near it: school seats and
+/// elder-care beds are below one per resident, sports ground a few m² per resident.
+pub const MAX_UNITS_PER_RESIDENT: f64 = 100.0;
+
+/// The population below which [`TargetKind::max_value`] counts this many residents, so that
+/// a district planned before its people arrive may still ask for 1,000,000 units.
+pub const MIN_RESIDENTS_FOR_BOUND: f64 = 10_000.0;
+
 /// What a target measures.
 ///
 /// # Examples
@@ -59,6 +68,63 @@ impl TargetKind {
         } else {
             "a finite number >= 0"
         }
+    }
+
+    /// The largest value a target of this kind may ask for in a district of `residents`
+    /// (its base population): 1 for the ratio kinds; for `total`,
+    /// [`MAX_UNITS_PER_RESIDENT`] units per resident (counted as at least
+    /// [`MIN_RESIDENTS_FOR_BOUND`]); for `per_capita`, the same per person, i.e.
+    /// 1,000 × [`MAX_UNITS_PER_RESIDENT`] per 1,000 persons.
+    ///
+    /// A larger value is a typing slip (4,000,000 beds for 4,000), and it would break the
+    /// solver's numerics: a unit of capacity would weigh less than its tolerances.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::TargetKind;
+    /// // Yuzhong: 588,717 residents, so at most 58.9 million units of a service.
+    /// assert_eq!(TargetKind::Total.max_value(588_717.0), 58_871_700.0);
+    /// assert_eq!(TargetKind::PerCapita.max_value(588_717.0), 100_000.0);
+    /// assert_eq!(TargetKind::Share.max_value(588_717.0), 1.0);
+    /// ```
+    pub fn max_value(self, residents: f64) -> f64 {
+        match self {
+            TargetKind::Total => MAX_UNITS_PER_RESIDENT * residents.max(MIN_RESIDENTS_FOR_BOUND),
+            TargetKind::PerCapita => MAX_UNITS_PER_RESIDENT * 1000.0,
+            _ => 1.0,
+        }
+    }
+
+    /// The bound of [`TargetKind::max_value`] in words, for error messages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(popalloc::TargetKind::Total.magnitude_range().contains("100 units per resident"));
+    /// ```
+    pub fn magnitude_range(self) -> &'static str {
+        match self {
+            TargetKind::Total => {
+                "at most 100 units per resident of the base population (1,000,000 below 10,000 residents)"
+            }
+            TargetKind::PerCapita => "at most 100,000 per 1,000 persons (100 per person)",
+            _ => self.value_range(),
+        }
+    }
+
+    /// Whether `value` is accepted ([`TargetKind::accepts`]) and within
+    /// [`TargetKind::max_value`] for a district of `residents`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::TargetKind;
+    /// assert!(TargetKind::Total.accepts_in(4000.0, 588_717.0));
+    /// assert!(!TargetKind::Total.accepts_in(1e10, 588_717.0));
+    /// ```
+    pub fn accepts_in(self, value: f64, residents: f64) -> bool {
+        self.accepts(value) && value <= self.max_value(residents)
     }
 
     fn is_ratio(self) -> bool {

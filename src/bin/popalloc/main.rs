@@ -342,16 +342,44 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Conflict(conflict)) => {
-            eprintln!(
-                "popalloc: the binding targets cannot all hold: {}",
-                conflict.message
-            );
-            for m in &conflict.members {
-                eprintln!("  - {} (would need {:.3} of slack)", m.name, m.needed_slack);
-            }
+            report_conflict(&conflict);
             ExitCode::from(2)
         }
         Err(Failure::Input(err)) => report_error(err),
+    }
+}
+
+/// The conflict on standard error, in the targets' own words: the changes that would each
+/// restore a plan, then the other members.
+fn report_conflict(conflict: &popalloc::Conflict) {
+    eprintln!(
+        "popalloc: the binding targets cannot all hold: {}.",
+        conflict.message
+    );
+    let (alone, others): (Vec<_>, Vec<_>) = conflict
+        .members
+        .iter()
+        .partition(|m| m.restoring_value.is_some());
+    if !alone.is_empty() {
+        eprintln!("Any one of these changes alone restores a plan (smallest change first):");
+        for m in alone {
+            eprintln!("  - {}", m.remedy);
+        }
+    }
+    if !others.is_empty() {
+        eprintln!(
+            "Also in the conflict (changing one of these alone does not restore a plan: another conflicting set holds without it):"
+        );
+        for m in others {
+            match m
+                .remedy
+                .strip_prefix(popalloc::allocate::conflict::NOT_ALONE)
+            {
+                Some("") => eprintln!("  - {}", m.statement),
+                Some(rest) => eprintln!("  - {}{rest}", m.statement),
+                None => eprintln!("  - {}; {}", m.statement, m.remedy),
+            }
+        }
     }
 }
 
@@ -409,7 +437,12 @@ fn solve_scenario(scenario: &Scenario) -> Result<(Projection, Need, Allocation),
 fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
     let plan = match allocation {
         Allocation::Plan(plan) => plan,
-        Allocation::Conflict(c) => return Err(Failure::Conflict(c)),
+        Allocation::Conflict(c) => {
+            if json() {
+                print_json(&c)?;
+            }
+            return Err(Failure::Conflict(c));
+        }
     };
     let nothing = popalloc::report::nothing_to_plan(scenario);
     if json() {
