@@ -209,10 +209,7 @@ pub fn allocate_joint(
 /// Other targets do not read need.
 fn restate_targets(scenario: &Scenario, model: &mut Model, largest: &Need, planned: &Need) {
     let areas = scenario.areas.len();
-    let Model {
-        rows, shortfall, ..
-    } = model;
-    for row in rows.iter_mut() {
+    for row in model.rows.iter_mut() {
         let RowRole::Target { target } = row.role else {
             continue;
         };
@@ -241,10 +238,12 @@ fn restate_targets(scenario: &Scenario, model: &mut Model, largest: &Need, plann
             }
             TargetKind::Total | TargetKind::Share | TargetKind::AreaCount => continue,
         };
-        let weight = 1.0 / required.abs().max(1.0);
-        for (v, w) in shortfall.iter_mut() {
+        // An expected target's shortfall is relative to what it requires (the slack enters
+        // the row scaled by it, weighted 1 in the first stage): rescaled to the planned need.
+        let scale = required.abs().max(1.0);
+        for (v, c) in row.terms.iter_mut() {
             if row.slack.contains(v) {
-                *w = weight;
+                *c = c.signum() * scale;
             }
         }
     }
@@ -300,6 +299,9 @@ mod tests {
                 let weight = |m: &Model| m.shortfall.iter().find(|(v, _)| v == s).map(|p| p.1);
                 let (a, b) = (weight(&restated.model).unwrap(), weight(&direct).unwrap());
                 assert!((a - b).abs() <= 1e-12 * b.abs(), "{}: {a} vs {b}", row.name);
+                let coefficient = |r: &Row| r.terms.iter().find(|(v, _)| v == s).map(|p| p.1);
+                let (a, b) = (coefficient(row).unwrap(), coefficient(same).unwrap());
+                assert!((a - b).abs() <= 1e-9 * b.abs(), "{}: {a} vs {b}", row.name);
             }
         }
         assert_eq!(checked, [4, 1], "coverage and per-capita rows checked");
