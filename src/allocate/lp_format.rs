@@ -59,6 +59,11 @@ pub fn write_lp(model: &Model, objective: &[(usize, f64)], extra: &[Row], commen
         let _ = writeln!(out, " {} {}", row.sense.symbol(), number(row.rhs));
     }
     out.push_str("Bounds\n");
+    if model.variables.is_empty() {
+        // A model with nothing to decide (no services) still names a variable in its
+        // objective and rows, `x`: declared here, fixed at 0.
+        out.push_str(" 0 <= x <= 0\n");
+    }
     for (v, var) in model.variables.iter().enumerate() {
         if is_binary(var) {
             continue;
@@ -217,6 +222,13 @@ mod tests {
         assert!(text.contains(" capacity: - 2 x + 2 y <= 5"), "{text}");
         assert!(text.contains(" cancelled: 0 x <= 5"), "{text}");
         assert!(text.contains(" cost: + 2 x\n"), "{text}");
+    }
+
+    #[test]
+    fn a_model_without_variables_declares_the_one_it_writes() {
+        let text = write_lp(&Model::new(), &[], &[], "empty");
+        assert!(text.contains(" cost: 0 x\n"), "{text}");
+        assert!(text.contains("Bounds\n 0 <= x <= 0\n"), "{text}");
     }
 
     #[test]
