@@ -81,15 +81,18 @@ pub enum Error {
         expected: &'static str,
     },
 
-    /// A count or rate read from a file is negative, NaN or infinite.
-    #[error("{path}, row {row}: {what} must be finite and non-negative, found {value}")]
+    /// A number read from a file is outside its range (negative, NaN, infinite, or beyond
+    /// its largest magnitude).
+    #[error("{path}, row {row}: {what} must be {range}, found {}", shown(*.value))]
     InvalidValue {
         /// The file.
         path: PathBuf,
         /// The row, 1-based, the header being row 1.
         row: usize,
-        /// What the value is, e.g. "a population count".
+        /// What the value is, e.g. "a population count" or a column's name.
         what: &'static str,
+        /// The values allowed, e.g. "a number from 0 to 1e10".
+        range: &'static str,
         /// The value found.
         value: f64,
     },
@@ -160,7 +163,7 @@ pub enum Error {
 
     /// A rate or probability in a schedule is out of its range (negative, NaN, or a
     /// probability above 1).
-    #[error("{schedule}: value at age {age} is {value}, which is not {range}")]
+    #[error("{schedule}: value at age {age} is {}, which is not {range}", shown(*.value))]
     InvalidRate {
         /// The schedule, e.g. "female m(x)" or "ASFR".
         schedule: &'static str,
@@ -173,7 +176,7 @@ pub enum Error {
     },
 
     /// A scalar parameter is out of its range.
-    #[error("{parameter} = {value} is out of range: it must be {range}")]
+    #[error("{parameter} = {} is out of range: it must be {range}", shown(*.value))]
     InvalidParameter {
         /// The parameter, e.g. "sex ratio at birth".
         parameter: &'static str,
@@ -244,7 +247,7 @@ pub enum Error {
 
     /// A setting of a scenario is out of its range (a share above 1, a negative cost, a
     /// horizon before the base year, …).
-    #[error("{path}, {field}: {value} is not {range}")]
+    #[error("{path}, {field}: {} is not {range}", shown(*.value))]
     InvalidSetting {
         /// The file.
         path: PathBuf,
@@ -505,5 +508,18 @@ pub(crate) fn check_parameter(
             value,
             range,
         })
+    }
+}
+
+/// A number as messages show it: plain, or in scientific notation when very large or very
+/// small (1e308 rather than 309 digits).
+pub(crate) fn shown(value: f64) -> String {
+    let magnitude = value.abs();
+    // Whole numbers (years, counts) stay plain up to 1e15; others beyond 1e9.
+    let large = if value.fract() == 0.0 { 1e15 } else { 1e9 };
+    if value.is_finite() && value != 0.0 && !(1e-4..large).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
     }
 }

@@ -131,3 +131,87 @@ fn service_numbers_beyond_their_range_are_typed_errors() {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+/// A value of 1e308 in any table passed validate and ended as `inf` in the outputs; every
+/// number is now within its documented range (±1e10 in tables, TFR ≤ 20).
+#[test]
+fn huge_finite_values_are_refused_naming_file_and_row() {
+    for (file, from, to) in [
+        (
+            "base_population.csv",
+            "\nnorth,female,0,",
+            "\nnorth,female,0,1e308\nx,",
+        ),
+        (
+            "stock.csv",
+            "north,primary,public,300",
+            "north,primary,public,1e308",
+        ),
+        ("areas.csv", "1.0,1.0,-50", "1.0,1.0,-1e308"),
+        ("areas.csv", "1.0,1.0,-50", "1e308,1.0,-50"),
+        ("tfr.csv", "\n2020,", "\n2020,1e308\nx,"),
+    ] {
+        let dir = common::copy_fixture("tiny", &format!("huge-{file}-{}", to.len()));
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        // Replace the value after `from` up to the line's end.
+        let text = match text.find(from) {
+            Some(at) if to.ends_with("\nx,") => {
+                let end = text[at + 1..].find('\n').map_or(text.len(), |e| at + 1 + e);
+                format!("{}{}{}", &text[..at], &to[..to.len() - 3], &text[end..])
+            }
+            Some(_) => text.replacen(from, to, 1),
+            None => panic!("{file}: {from:?} not found"),
+        };
+        assert!(text.contains("1e308"), "{file}");
+        std::fs::write(dir.join(file), text).unwrap();
+        let out = run_bounded(&["validate".as_ref(), dir.as_os_str()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        assert!(
+            stderr.contains(file) && stderr.contains("1e308"),
+            "{stderr}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+/// A street without residents printed "NaN" as its share aged 60+.
+#[test]
+fn a_street_without_residents_has_no_share_rather_than_nan() {
+    let dir = common::copy_fixture("tiny", "empty-street");
+    let text = std::fs::read_to_string(dir.join("base_population.csv")).unwrap();
+    let emptied: Vec<String> = text
+        .lines()
+        .map(|line| match line.strip_prefix("north,") {
+            Some(rest) => {
+                let (cell, _) = rest.rsplit_once(',').unwrap();
+                format!("north,{cell},0")
+            }
+            None => line.to_string(),
+        })
+        .collect();
+    std::fs::write(dir.join("base_population.csv"), emptied.join("\n") + "\n").unwrap();
+    let out = dir.join("out");
+    let run = run_bounded(&[
+        "run".as_ref(),
+        dir.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        !stdout.contains("NaN") && !stdout.contains("inf"),
+        "{stdout}"
+    );
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("NaN"), "{}", path.display());
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

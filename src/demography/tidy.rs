@@ -15,7 +15,13 @@ use crate::demography::population::Population;
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result};
 
-/// Which values a column may hold.
+/// The largest magnitude of any number in an input table: ten billion (more persons than
+/// live on Earth in one cell, more units or yuan than any plan holds). Beyond it, sums
+/// over a projection and a plan could leave the finite numbers; a value of 1e308 once
+/// ended as `inf` in the outputs.
+pub const MAX_INPUT_VALUE: f64 = 1e10;
+
+/// Which values a column may hold (every value also within ±[`MAX_INPUT_VALUE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueRule {
     /// Finite and ≥ 0 (counts, rates).
@@ -133,17 +139,19 @@ fn parse_row(
     };
     let text = field(value_col).unwrap_or("");
     let value: f64 = text.parse().map_err(|_| bad("value", text, "a number"))?;
-    let ok = match rule {
-        ValueRule::NonNegative => value.is_finite() && value >= 0.0,
-        ValueRule::Finite => value.is_finite(),
-    };
+    let ok = value.abs() <= MAX_INPUT_VALUE
+        && match rule {
+            ValueRule::NonNegative => value >= 0.0,
+            ValueRule::Finite => true,
+        };
     if !ok {
         return Err(Error::InvalidValue {
             path: path.to_path_buf(),
             row,
-            what: match rule {
-                ValueRule::NonNegative => "a count or rate (finite, >= 0)",
-                ValueRule::Finite => "a finite number",
+            what: "a value",
+            range: match rule {
+                ValueRule::NonNegative => "a count or rate from 0 to 1e10",
+                ValueRule::Finite => "a number from -1e10 to 1e10",
             },
             value,
         });

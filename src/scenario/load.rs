@@ -11,7 +11,9 @@ use crate::demography::life_table::LifeTable;
 use crate::demography::migration::RogersCastro;
 use crate::demography::population::{OMEGA, Population};
 use crate::demography::sex::Sex;
-use crate::demography::tidy::{TidyTable, ValueRule, read_migrants_from, read_population_from};
+use crate::demography::tidy::{
+    MAX_INPUT_VALUE, TidyTable, ValueRule, read_migrants_from, read_population_from,
+};
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{
@@ -159,7 +161,12 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
     if let Some(b) = &budget {
         for (field, v) in [("budget.total", b.total), ("budget.per_year", b.per_year)] {
             if let Some(v) = v {
-                problems.take(setting(field, v, v >= 0.0, "a finite number >= 0"));
+                problems.take(setting(
+                    field,
+                    v,
+                    (0.0..=1e15).contains(&v),
+                    "a number from 0 to 1e15",
+                ));
             }
         }
     }
@@ -278,13 +285,26 @@ impl Rows {
     ) -> Result<Option<f64>> {
         match self.get(row, column) {
             None => Ok(None),
-            Some(text) => text.parse::<f64>().map(Some).map_err(|_| Error::BadField {
-                path: self.path.clone(),
-                row: row_number,
-                field: column,
-                value: text.to_string(),
-                expected: "a number",
-            }),
+            Some(text) => {
+                let value = text.parse::<f64>().map_err(|_| Error::BadField {
+                    path: self.path.clone(),
+                    row: row_number,
+                    field: column,
+                    value: text.to_string(),
+                    expected: "a number",
+                })?;
+                // Every number of a scenario table within ±1e10 (as in tidy tables).
+                if value.is_nan() || value.abs() > MAX_INPUT_VALUE {
+                    return Err(Error::InvalidValue {
+                        path: self.path.clone(),
+                        row: row_number,
+                        what: column,
+                        range: "a number from -1e10 to 1e10",
+                        value,
+                    });
+                }
+                Ok(Some(value))
+            }
         }
     }
 
@@ -302,6 +322,7 @@ impl Rows {
                 path: self.path.clone(),
                 row: row_number,
                 what: column,
+                range: "a number from 0 to 1e10",
                 value: v,
             });
         }
@@ -388,11 +409,14 @@ fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
             };
             let multiplier = |column| -> Result<f64> {
                 let v = rows.non_negative(*n, row, column)?.unwrap_or(1.0);
-                if v <= 0.0 && column == "mortality_multiplier" {
+                // At most 10 times the district's rates (a street 10 times as fertile as
+                // its district is a typing error; more could leave the finite numbers).
+                if v > MAX_MULTIPLIER || (v <= 0.0 && column == "mortality_multiplier") {
                     return Err(Error::InvalidValue {
                         path: rows.path.clone(),
                         row: *n,
                         what: column,
+                        range: "a multiplier from 0 to 10 (above 0 for mortality)",
                         value: v,
                     });
                 }
@@ -404,6 +428,7 @@ fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
                     path: rows.path.clone(),
                     row: *n,
                     what: "net_migration",
+                    range: "a finite number of persons a year",
                     value: net_migration,
                 });
             }
@@ -521,6 +546,31 @@ fn read_bands(file: &ScenarioFile, toml: &Path) -> Result<Vec<Band>> {
     Ok(bands)
 }
 
+/// The largest street multiplier of the district's fertility or mortality.
+const MAX_MULTIPLIER: f64 = 10.0;
+
+/// The highest age-specific fertility rate, births per woman per year.
+const MAX_ASFR: f64 = 1.0;
+
+/// The highest total fertility rate a path may hold, children per woman (the highest
+/// national TFR on record is below 9; beyond 20 a projection of 150 years leaves the
+/// finite numbers).
+const MAX_TFR: f64 = 20.0;
+
+/// A TFR path: each value from 0 to [`MAX_TFR`].
+fn tfr_path(source: &Source, name: &str) -> Result<YearPath> {
+    let path = year_path(source, name)?;
+    if let Some(&(year, value)) = path.points().iter().find(|(_, v)| *v > MAX_TFR) {
+        return Err(Error::InvalidSetting {
+            path: source.path(name),
+            field: format!("year {year}"),
+            value,
+            range: "a total fertility rate from 0 to 20 children per woman",
+        });
+    }
+    Ok(path)
+}
+
 fn year_path(source: &Source, name: &str) -> Result<YearPath> {
     let table = TidyTable::from_reader(
         source.read(name)?.as_bytes(),
@@ -583,6 +633,14 @@ fn read_fertility(
             )?;
             let schedules = table.schedules(OMEGA, |row| row.year)?;
             for schedule in schedules.values() {
+                if let Some(age) = schedule.iter().position(|&f| f > MAX_ASFR) {
+                    return Err(Error::InvalidSetting {
+                        path: source.path(asfr),
+                        field: format!("age {age}"),
+                        value: schedule[age],
+                        range: "a fertility rate from 0 to 1 birth per woman per year",
+                    });
+                }
                 for age in [0, OMEGA] {
                     if schedule[age] > 0.0 {
                         return Err(Error::InvalidSetting {
@@ -597,7 +655,7 @@ fn read_fertility(
             FertilityAssumption::Asfr(schedules)
         }
         (None, Some(tfr), Some(shape), None, None) => FertilityAssumption::TfrShape {
-            tfr: year_path(source, tfr)?,
+            tfr: tfr_path(source, tfr)?,
             shape: read_shape(source, shape)?,
         },
         (None, Some(tfr), None, Some(mean_age), Some(sd)) => {
@@ -618,7 +676,7 @@ fn read_fertility(
                 });
             }
             FertilityAssumption::TfrGamma {
-                tfr: year_path(source, tfr)?,
+                tfr: tfr_path(source, tfr)?,
                 mean_age,
                 sd,
             }
@@ -756,7 +814,8 @@ fn read_mortality(
                     return Err(Error::InvalidValue {
                         path: e0_path,
                         row: row.row,
-                        what: "life expectancy at birth (years, 15 to 110)",
+                        what: "life expectancy at birth",
+                        range: "from 15 to 110 years",
                         value: row.value,
                     });
                 }

@@ -641,9 +641,9 @@ fn project(scenario: &Scenario, projection: &Projection) -> Result<(), Failure> 
         let district = pop.aggregate("district");
         let count = |name: &str| band(name).map_or(f64::NAN, |b| district.band_total(0, b));
         outln!(
-            "{year:>6} {:>10.0} {:>8.2} {:>9.0} {:>8.0} {:>9.0} {:>8.0} {:>8.0} {:>8.0}",
+            "{year:>6} {:>10.0} {:>8} {:>9.0} {:>8.0} {:>9.0} {:>8.0} {:>8.0} {:>8.0}",
             district.total(),
-            100.0 * count("elderly") / district.total(),
+            percent(count("elderly"), district.total()),
             count("elderly"),
             count("infants"),
             count("preschool"),
@@ -694,13 +694,23 @@ fn project(scenario: &Scenario, projection: &Projection) -> Result<(), Failure> 
         let label = format!("{} {}", area.name_en, area.name_zh);
         let width = area.name_en.chars().count() + 1 + 2 * area.name_zh.chars().count();
         outln!(
-            "{label}{} {:>10.0} {:>10.0} {:>8.2} {:>8.0}",
+            "{label}{} {:>10.0} {:>10.0} {:>8} {:>8.0}",
             " ".repeat(23usize.saturating_sub(width)),
             scenario.base.area_total(i),
             last.area_total(i),
-            100.0 * elderly / last.area_total(i),
+            percent(elderly, last.area_total(i)),
             infants
         );
     }
     Ok(())
+}
+
+/// `part` as a percentage of `whole` to two decimals, or "—" when there is nothing to
+/// measure against (an area without residents) or no such band.
+fn percent(part: f64, whole: f64) -> String {
+    if whole > 0.0 && part.is_finite() {
+        format!("{:.2}", 100.0 * part / whole)
+    } else {
+        "—".to_string()
+    }
 }
