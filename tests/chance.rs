@@ -105,6 +105,9 @@ fn the_joint_form_covers_every_street_in_enough_sampled_draws() {
         panic!("conflict")
     };
     assert_eq!(joint.required, 4);
+    // The joint model's first stage is its expected targets' slack alone (it read 6, one
+    // per service and year, from a constant of the deterministic model's unmet need).
+    assert!(plan.shortfall < 1.0, "shortfall {}", plan.shortfall);
     // Count covered draws from the plan's rows and the draws themselves.
     let by_own_flows: Vec<bool> = (0..5)
         .map(|k| {

@@ -24,6 +24,9 @@ pub(crate) struct Layout {
     pub area_flags: Vec<(usize, usize)>,
     /// Cost terms of each year's additions and conversions.
     pub cost_by_year: Vec<Vec<(usize, f64)>>,
+    /// Whether unmet need (1 − served / need per service and year) is in the first stage;
+    /// a joint chance-constrained model covers need through its draws instead.
+    pub unmet_need_in_objective: bool,
 }
 
 impl Layout {
@@ -175,6 +178,7 @@ pub(crate) fn build_with(
         flows: Vec::new(),
         area_flags: Vec::new(),
         cost_by_year: Vec::new(),
+        unmet_need_in_objective,
     };
 
     // Flows within the radius, capacity balance and served ≤ need.

@@ -261,9 +261,16 @@ pub(crate) fn make_plan(
         .zip(&layout.cost_by_year)
         .map(|(&year, terms)| (year, report(Model::evaluate(terms, values))))
         .collect();
-    // Shortfall with its constant: Σ unmet need / total need + Σ weighted slack.
+    // Shortfall with its constant: Σ unmet need / total need + Σ weighted slack (the
+    // constant 1 per service and year with need only where unmet need is in the
+    // objective: a joint model leaves it out, and its shortfall is the slack alone).
     let mut constant = 0.0;
-    for (f, _) in scenario.services.iter().enumerate() {
+    for (f, _) in scenario
+        .services
+        .iter()
+        .enumerate()
+        .filter(|_| layout.unmet_need_in_objective)
+    {
         for &year in &layout.years {
             if need.district_need(f, year).unwrap_or(0.0) > 0.0 {
                 constant += 1.0;
