@@ -274,7 +274,13 @@ fn bad_command_lines_exit_1_naming_the_value_and_never_panic() {
                 "--to",
                 "60",
             ],
-            "a ratio in [0, 1]",
+            "to (the value of target nursing_share_2025): 60 is not a ratio in [0, 1]",
+        ),
+        (
+            &[
+                "sweep", "--target", "no_such", "--from", "0.6", "--to", "0.7",
+            ],
+            "target (one of: elder_beds_2025, nursing_share_2025,",
         ),
         (
             &[

@@ -298,10 +298,7 @@ fn an_absurd_target_is_refused_not_reported_as_a_conflict() {
     assert!(
         matches!(
             swept,
-            Err(popalloc::Error::InvalidParameter {
-                parameter: "sweep end",
-                ..
-            })
+            Err(popalloc::Error::InvalidSetting { ref field, .. }) if field == "to (the value of target beds_2023)"
         ),
         "{swept:?}"
     );

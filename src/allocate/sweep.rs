@@ -40,10 +40,11 @@ pub const MAX_SWEEP_STEPS: usize = 1000;
 ///
 /// # Errors
 ///
-/// [`Error::UnknownName`] for an unknown target id; [`Error::InvalidParameter`] for fewer
-/// than 2 or more than [`MAX_SWEEP_STEPS`] steps, or an end the target's kind does not
-/// accept ([`TargetKind::accepts_in`](crate::TargetKind::accepts_in) for the scenario's
-/// base population); the errors of [`allocate`].
+/// [`Error::UnknownName`] for an unknown target id (listing the scenario's targets);
+/// [`Error::InvalidParameter`] for fewer than 2 or more than [`MAX_SWEEP_STEPS`] steps;
+/// [`Error::InvalidSetting`] naming the end (`from`, `to`) and the target for an end the
+/// target's kind does not accept ([`TargetKind::accepts_in`](crate::TargetKind::accepts_in)
+/// for the scenario's base population); the errors of [`allocate`].
 ///
 /// # Examples
 ///
@@ -72,7 +73,15 @@ pub fn sweep(
         .position(|t| t.id == target)
         .ok_or_else(|| Error::UnknownName {
             path: "<sweep>".into(),
-            field: "target".into(),
+            field: format!(
+                "target (one of: {})",
+                scenario
+                    .targets
+                    .iter()
+                    .map(|t| t.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             what: "target",
             name: target.to_string(),
         })?;
@@ -84,18 +93,26 @@ pub fn sweep(
     )?;
     // The target's kind bounds its value (a share in [0, 1], a total >= 0); the values
     // between two accepted ends are accepted too.
+    // Nor may either end ask for more than the district could ever hold. Errors name the
+    // end and the target it moves.
     let kind = scenario.targets[index].kind;
-    crate::error::check_parameter("sweep start", from, kind.accepts(from), kind.value_range())?;
-    crate::error::check_parameter("sweep end", to, kind.accepts(to), kind.value_range())?;
-    // Nor may either end ask for more than the district could ever hold.
     let residents = scenario.base.total();
-    for (name, end) in [("sweep start", from), ("sweep end", to)] {
-        crate::error::check_parameter(
-            name,
-            end,
-            kind.accepts_in(end, residents),
-            kind.magnitude_range(),
-        )?;
+    for (end, value) in [("from", from), ("to", to)] {
+        let range = if !kind.accepts(value) {
+            Some(kind.value_range())
+        } else if !kind.accepts_in(value, residents) {
+            Some(kind.magnitude_range())
+        } else {
+            None
+        };
+        if let Some(range) = range {
+            return Err(Error::InvalidSetting {
+                path: "<sweep>".into(),
+                field: format!("{end} (the value of target {target})"),
+                value,
+                range,
+            });
+        }
     }
     let mut points = Vec::with_capacity(steps);
     for k in 0..steps {
