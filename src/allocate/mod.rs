@@ -10,6 +10,7 @@
 
 pub(crate) mod build;
 pub mod conflict;
+pub mod footprint;
 pub mod lp_format;
 pub mod model;
 pub(crate) mod plan;
@@ -140,7 +141,9 @@ pub const OPTIMALITY_TOLERANCE: f64 = 1e-7;
 /// stage's duals do not prove it optimal to [`OPTIMALITY_TOLERANCE`] (never expected; it
 /// guards against backend faults); [`Error::InvalidSetting`] for a target value beyond
 /// [`TargetKind::max_value`](crate::TargetKind::max_value) (a scenario built in code; the
-/// loader refuses it in a file). A scenario without services gets an empty plan.
+/// loader refuses it in a file); [`Error::TooLarge`] when the model would take more
+/// memory than [`footprint::max_model_bytes`] (counted before it is built). A scenario
+/// without services gets an empty plan.
 ///
 /// # Examples
 ///
@@ -162,6 +165,7 @@ pub fn allocate(
     options: &AllocationOptions,
 ) -> Result<Allocation> {
     check_target_values(scenario)?;
+    footprint::check_fits(scenario, need)?;
     let built = build::build(scenario, need, options.equity.as_ref());
     allocate_built(scenario, need, &built, options)
 }
@@ -341,6 +345,7 @@ fn first_stage(
 /// # Ok::<(), popalloc::Error>(())
 /// ```
 pub fn export_lp(scenario: &Scenario, need: &Need, options: &AllocationOptions) -> Result<String> {
+    footprint::check_fits(scenario, need)?;
     let model = build::build(scenario, need, options.equity.as_ref()).model;
     let backend = if model.is_mixed_integer() {
         options.milp_backend

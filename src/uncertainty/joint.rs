@@ -134,6 +134,7 @@ pub fn allocate_joint(
     };
     let envelope = at(1.0);
     let planned = at(1.0 - alpha);
+    crate::allocate::footprint::check_fits(scenario, &envelope)?;
     let mut built = build_with(scenario, &envelope, options.equity.as_ref(), false);
     restate_targets(scenario, &mut built.model, &envelope, &planned);
     let areas = scenario.areas.len();
