@@ -575,9 +575,10 @@ fn round_and_repair(
         return Ok(Repaired { values, bound });
     };
     // Drop modules one at a time, the smallest addition first: a module built only to
-    // reach its minimum may cost more than serving its need from next door. One pass, so
-    // that the plan does not depend on the machine's speed (the time limit only guards
-    // models far larger than a district's).
+    // reach its minimum may cost more than serving its need from next door. The other
+    // integer decisions (area counts) are re-chosen with each drop. One pass, so that the
+    // plan does not depend on the machine's speed (the time limit only guards models far
+    // larger than a district's).
     let mut built: Vec<&Module> = modules
         .iter()
         .filter(|m| best_values[m.built] > 0.5)
@@ -589,7 +590,12 @@ fn round_and_repair(
         }
         let mut trial = best_values.clone();
         trial[m.built] = 0.0;
-        if let Some(values) = fixed_lp(model, objective, extra, &trial, settings)? {
+        let repaired = if others {
+            modules_fixed(model, objective, extra, &modules, &trial, settings)?
+        } else {
+            fixed_lp(model, objective, extra, &trial, settings)?
+        };
+        if let Some(values) = repaired {
             let value = Model::evaluate(objective, &values);
             if cheaper(value, best_value) {
                 (best_value, best_values) = (value, values);
@@ -611,6 +617,39 @@ fn decisions(model: &Model, values: &[f64]) -> Vec<f64> {
         .filter(|(_, v)| v.integer)
         .map(|(k, _)| values[k].round())
         .collect()
+}
+
+/// The MILP left when the module binaries are fixed at `values` (the other integer
+/// decisions free), solved on the stage's backend within a quarter of the time limit; its
+/// values, or `None` without a plan.
+fn modules_fixed(
+    model: &Model,
+    objective: &[(usize, f64)],
+    extra: &[Row],
+    modules: &[Module],
+    values: &[f64],
+    settings: &StageSettings<'_>,
+) -> Result<Option<Vec<f64>>> {
+    let mut rest = model.clone();
+    for m in modules {
+        let built = values[m.built].round().clamp(0.0, 1.0);
+        rest.variables[m.built].lower = built;
+        rest.variables[m.built].upper = built;
+    }
+    let solved = solve(
+        &rest,
+        objective,
+        None,
+        extra,
+        Integers::Keep,
+        settings.backend,
+        settings.time_limit_seconds / 4.0,
+    );
+    Ok(match solved {
+        Ok(Outcome::Optimal(s)) => Some(s.values),
+        Ok(Outcome::Infeasible) | Err(Error::Solver { .. }) => None,
+        Err(e) => return Err(e),
+    })
 }
 
 /// The MILP with the module binaries relaxed (the other integer decisions kept), solved on
