@@ -390,9 +390,11 @@ fn whole_modules_of_a_minimum_size() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A backend that runs out of time is a typed error, never a panic.
+/// A backend that runs out of time before it finds a plan still returns one: rounding the
+/// LP relaxation to whole modules finds the hand-solved 468 (one module of 50 in B), and
+/// the plan says how far its cost may be from the bound.
 #[test]
-fn a_time_out_is_a_typed_error() {
+fn a_time_out_on_modules_still_returns_a_plan() {
     let dir = beds_scenario_with("timeout", 100.0, 0.6, "min_addition = 50");
     let scenario = Scenario::load(&dir).unwrap();
     let need =
@@ -401,12 +403,76 @@ fn a_time_out_is_a_typed_error() {
         time_limit_seconds: 0.0,
         ..AllocationOptions::default()
     };
-    match allocate(&scenario, &need, &options) {
-        Err(popalloc::Error::Solver { backend, .. }) => {
-            assert!(["microlp", "highs"].contains(&backend), "{backend}")
-        }
-        other => panic!("expected a solver error, got {other:?}"),
+    let p = plan(allocate(&scenario, &need, &options).unwrap());
+    assert!((p.total_cost - 468.0).abs() < 1e-3, "cost {}", p.total_cost);
+    for row in &p.rows {
+        assert!(
+            row.added.abs() < 1e-6 || row.added >= 50.0 - 1e-6,
+            "{row:?}"
+        );
     }
+    let cost = p
+        .milp_gaps
+        .iter()
+        .find(|g| g.stage == popalloc::allocate::MilpStage::Cost)
+        .expect("the cost stage's gap");
+    assert!((cost.objective - 468.0).abs() < 1e-3, "{cost:?}");
+    assert!(cost.bound <= cost.objective + 1e-6, "{cost:?}");
+    assert!(cost.gap.is_finite() && cost.gap >= 0.0, "{cost:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The default scenario with childcare built in whole modules of 30 places (a MILP of 121
+/// integer variables that microlp alone does not solve within a minute): a plan comes back
+/// within the time limit's reach, every childcare addition is 0 or a module of at least
+/// 30, and the gap of each MILP stage is reported. HiGHS on the exported model finds
+/// 33,815.53 (proven optimal); the plan is within its reported gap of the bound.
+#[test]
+fn yuzhong_childcare_modules_return_a_plan_with_its_gap() {
+    let dir = std::env::temp_dir().join(format!("popalloc-alloc-{}-modules", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    Scenario::write_default(&dir).unwrap();
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let childcare = "id = \"childcare\"\n";
+    assert!(toml.contains(childcare));
+    let toml = toml.replace(childcare, &format!("{childcare}min_addition = 30\n"));
+    std::fs::write(dir.join("scenario.toml"), toml).unwrap();
+    let scenario = Scenario::load(&dir).unwrap();
+    let need =
+        Need::from_projection(&scenario, &scenario.project(scenario.horizon()).unwrap()).unwrap();
+    let limit = 5.0;
+    let options = AllocationOptions {
+        time_limit_seconds: limit,
+        ..AllocationOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let p = plan(allocate(&scenario, &need, &options).unwrap());
+    let seconds = started.elapsed().as_secs_f64();
+    // Two stages, each a search of at most `limit` plus rounding's LPs (debug builds are
+    // slow; before rounding, the first stage alone ended in an error at the limit).
+    assert!(seconds < 20.0 * limit, "{seconds} s");
+    let childcare: Vec<_> = p.rows.iter().filter(|r| r.service == "childcare").collect();
+    assert!(childcare.iter().any(|r| r.added > 0.0));
+    for row in childcare {
+        assert!(
+            row.added.abs() < 1e-6 || row.added >= 30.0 - 1e-6,
+            "{row:?}"
+        );
+    }
+    assert_eq!(p.milp_gaps.len(), 2, "{:?}", p.milp_gaps);
+    for gap in &p.milp_gaps {
+        assert!(gap.gap.is_finite() && gap.gap >= 0.0, "{gap:?}");
+        assert!(gap.bound <= gap.objective + 1e-6 * gap.objective.abs().max(1.0));
+    }
+    let gap = p.milp_gap().unwrap();
+    // The bound of the relaxation is within 0.1 % of the true optimum here: a plan more
+    // than 0.5 % above it is a poor rounding.
+    assert!(gap < 5e-3, "{:?}", p.milp_gaps);
+    assert!(
+        p.total_cost >= 33_815.53 * (1.0 - 1e-6),
+        "cost {}",
+        p.total_cost
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

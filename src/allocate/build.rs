@@ -481,7 +481,10 @@ pub(crate) fn build_with(
                                 service.variants[v],
                                 area_id(i)
                             ),
-                            role: RowRole::Module { service: f },
+                            role: RowRole::Module {
+                                service: f,
+                                variant: v,
+                            },
                             area: Some(i),
                             year: Some(year),
                             terms,

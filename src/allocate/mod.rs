@@ -14,14 +14,17 @@ pub mod footprint;
 pub mod lp_format;
 pub mod model;
 pub(crate) mod plan;
+pub(crate) mod rounding;
 pub mod solve;
 pub mod sweep;
 
 pub use conflict::{Conflict, ConflictMember, MemberKind};
 pub use plan::{Plan, PlanRow, TargetResult, TargetStatus};
+pub use rounding::{FoundBy, MilpGap, MilpStage};
 pub use solve::Backend;
 
 use crate::allocate::model::{Model, Row, RowRole, Sense};
+use crate::allocate::rounding::{StageOutcome, StagePlan, solve_stage};
 use crate::allocate::solve::{Integers, Outcome, Solved, solve, variable_bounds};
 use crate::error::{Error, Result};
 use crate::need::Need;
@@ -196,34 +199,37 @@ pub(crate) fn allocate_built(
         }
         None => model.cost.clone(),
     };
-    let hold = match options.shortfall_weight {
-        Some(_) => None,
+    let (hold, first) = match options.shortfall_weight {
+        Some(_) => (None, None),
         None => match first_stage(model, backend, options)? {
-            Some(hold) => Some(hold),
+            Some((hold, first)) => (Some(hold), Some(first)),
             None => return conflict(scenario, model, backend, limit),
         },
     };
     let extra: Vec<Row> = hold.into_iter().collect();
-    let last = match solve(
-        model,
-        &objective,
-        None,
-        &extra,
-        Integers::Keep,
-        backend,
-        limit,
-    )? {
-        Outcome::Optimal(s) => s,
+    let stage = match options.shortfall_weight {
+        Some(_) => MilpStage::Weighted,
+        None => MilpStage::Cost,
+    };
+    let known = first.as_ref().map(|(s, _)| s.values.as_slice());
+    let settings = rounding::StageSettings::new(stage, backend, options, known);
+    let (last, last_gap) = match solve_stage(model, &objective, &extra, &settings)? {
+        StageOutcome::Solved(s, gap) => (s, gap),
         // With a hold row, the first stage's solution is feasible: infeasible here is a fault.
-        Outcome::Infeasible if !extra.is_empty() => {
+        StageOutcome::Infeasible if !extra.is_empty() => {
             return Err(Error::Solver {
                 backend: backend.name(),
                 detail: "the cost stage is infeasible although the shortfall stage was solved"
                     .into(),
             });
         }
-        Outcome::Infeasible => return conflict(scenario, model, backend, limit),
+        StageOutcome::Infeasible => return conflict(scenario, model, backend, limit),
     };
+    let milp_gaps: Vec<MilpGap> = first
+        .and_then(|(_, gap)| gap)
+        .into_iter()
+        .chain(last_gap)
+        .collect();
     // Duals: from this very solve when it was clarabel's on an LP; otherwise from clarabel
     // on the LP with the integer decisions fixed (a fault there only costs the duals, and
     // with them the check of optimality).
@@ -246,9 +252,9 @@ pub(crate) fn allocate_built(
             Backend::Clarabel,
             limit,
         ) {
-            Ok(Outcome::Optimal(Solved { values: v, duals })) => {
-                (v, duals, Some(Backend::Clarabel), bounds)
-            }
+            Ok(Outcome::Optimal(Solved {
+                values: v, duals, ..
+            })) => (v, duals, Some(Backend::Clarabel), bounds),
             _ => (last.values, None, None, bounds),
         }
     };
@@ -267,7 +273,7 @@ pub(crate) fn allocate_built(
         };
         certify_optimal(model, &stage, &values, duals)?;
     }
-    Ok(Allocation::Plan(plan::make_plan(
+    let mut plan = plan::make_plan(
         scenario,
         need,
         built,
@@ -275,27 +281,22 @@ pub(crate) fn allocate_built(
         duals.as_deref(),
         backend,
         dual_backend,
-    )))
+    );
+    plan.milp_gaps = milp_gaps;
+    Ok(Allocation::Plan(plan))
 }
 
 /// Solves the first stage (weighted shortfall) and returns the row that holds it in the
-/// second, or `None` when the hard rows cannot all hold.
+/// second with the stage's plan and gap, or `None` when the hard rows cannot all hold.
 fn first_stage(
     model: &Model,
     backend: Backend,
     options: &AllocationOptions,
-) -> Result<Option<Row>> {
-    let first = match solve(
-        model,
-        &model.shortfall,
-        None,
-        &[],
-        Integers::Keep,
-        backend,
-        options.time_limit_seconds,
-    )? {
-        Outcome::Infeasible => return Ok(None),
-        Outcome::Optimal(s) => s,
+) -> Result<Option<(Row, StagePlan)>> {
+    let settings = rounding::StageSettings::new(MilpStage::Shortfall, backend, options, None);
+    let (first, gap) = match solve_stage(model, &model.shortfall, &[], &settings)? {
+        StageOutcome::Infeasible => return Ok(None),
+        StageOutcome::Solved(s, gap) => (s, gap),
     };
     // The hold row is only as good as the stage it holds: certify it like the plan (a
     // stage without duals, from microlp or HiGHS, is checked for feasibility only).
@@ -311,7 +312,7 @@ fn first_stage(
         certify_optimal(model, &stage, &first.values, duals)?;
     }
     let best = Model::evaluate(&model.shortfall, &first.values);
-    Ok(Some(Row {
+    let hold = Row {
         name: "hold_shortfall".into(),
         role: RowRole::StageHold,
         area: None,
@@ -320,7 +321,8 @@ fn first_stage(
         sense: Sense::AtMost,
         rhs: best + options.stage_tolerance * best.abs().max(1.0),
         slack: Vec::new(),
-    }))
+    };
+    Ok(Some((hold, (first, gap))))
 }
 
 /// The model in CPLEX LP format as the final stage: cost minimised with the first stage
@@ -352,7 +354,7 @@ pub fn export_lp(scenario: &Scenario, need: &Need, options: &AllocationOptions) 
     } else {
         options.lp_backend
     };
-    let hold = first_stage(&model, backend, options)?;
+    let hold = first_stage(&model, backend, options)?.map(|(hold, _)| hold);
     let comment = format!(
         "{}\nfinal stage: cost minimised with the shortfall stage held ({})\nrows are named after targets, caps and budgets",
         scenario.file.name,

@@ -99,6 +99,8 @@ pub enum RowRole {
     Module {
         /// Index of the service.
         service: usize,
+        /// Index of the variant.
+        variant: usize,
     },
     /// The first stage of the lexicographic objective held in the second.
     StageHold,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::allocate::CERTIFICATE_TOLERANCE;
 use crate::allocate::build::{Built, Layout};
 use crate::allocate::model::Model;
+use crate::allocate::rounding::MilpGap;
 use crate::allocate::solve::Backend;
 use crate::need::Need;
 use crate::scenario::Scenario;
@@ -94,6 +95,32 @@ pub struct Plan {
     pub backend: Backend,
     /// The backend that gave the duals (clarabel on the LP, integer decisions fixed).
     pub dual_backend: Option<Backend>,
+    /// For a model with integer variables (whole modules, area counts): each stage's
+    /// objective, bound and gap, in the order solved; a gap above 0 says the search stopped
+    /// (time limit) before proving the plan optimal. Empty for an LP.
+    pub milp_gaps: Vec<MilpGap>,
+}
+
+impl Plan {
+    /// The largest gap of the plan's MILP stages (`None` for an LP): 0 when every stage is
+    /// proven optimal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let need = Need::from_projection(&yuzhong, &yuzhong.project(yuzhong.horizon())?)?;
+    /// if let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? {
+    ///     // Yuzhong's area-count target makes the model a MILP.
+    ///     assert!(plan.milp_gap().is_some_and(|gap| gap < 1e-6));
+    /// }
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn milp_gap(&self) -> Option<f64> {
+        self.milp_gaps.iter().map(|g| g.gap).reduce(f64::max)
+    }
 }
 
 /// Relative tolerance under which a target counts as met in the report (expected targets
@@ -286,6 +313,7 @@ pub(crate) fn make_plan(
         shortfall: report(constant + Model::evaluate(&model.shortfall, values)),
         backend,
         dual_backend,
+        milp_gaps: Vec::new(),
     }
 }
 

@@ -8,8 +8,8 @@
 //! near-whole integers whole), and clarabel's answers are checked against their own duals.
 
 use good_lp::{
-    Expression, ProblemVariables, ResolutionError, Solution, SolutionWithDual, SolverModel,
-    Variable as LpVariable, WithTimeLimit, constraint::ConstraintReference, variable,
+    Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolutionWithDual,
+    SolverModel, Variable as LpVariable, WithTimeLimit, constraint::ConstraintReference, variable,
 };
 
 use crate::allocate::OPTIMALITY_TOLERANCE;
@@ -50,6 +50,9 @@ pub(crate) struct Solved {
     /// One dual per row of the model (0 for a row the solve left out), then one per extra
     /// row, in order.
     pub duals: Option<Vec<f64>>,
+    /// False when a MILP search stopped (time or gap limit) with a plan it had not proven
+    /// optimal.
+    pub proven: bool,
 }
 
 /// What a solve found.
@@ -66,6 +69,17 @@ pub(crate) enum Integers<'a> {
     Keep,
     /// Fixed at these values (rounded), leaving an LP.
     FixedAt(&'a [f64]),
+    /// As declared, with these values (a feasible plan) handed to the backend as its first
+    /// incumbent: microlp takes the integer decisions and completes the rest, HiGHS takes
+    /// every value.
+    Start(&'a [f64]),
+}
+
+impl Integers<'_> {
+    /// Whether integer variables stay integer.
+    fn keeps(self) -> bool {
+        matches!(self, Integers::Keep | Integers::Start(_))
+    }
 }
 
 /// Minimises `objective` subject to the rows of `model` that `active` keeps (all when
@@ -94,7 +108,7 @@ pub(crate) fn solve(
     let Err(Error::Solver { detail, .. }) = &first else {
         return first;
     };
-    let integer = matches!(integers, Integers::Keep) && model.is_mixed_integer();
+    let integer = integers.keeps() && model.is_mixed_integer();
     let fallback = match backend {
         Backend::Clarabel => Some(Backend::Microlp),
         #[cfg(feature = "highs")]
@@ -253,7 +267,7 @@ fn solve_without_backend(
     }
     let mut values = Vec::with_capacity(bounds.len());
     for (v, (&(lower, upper), &c)) in bounds.iter().zip(&coefficient).enumerate() {
-        let whole = matches!(integers, Integers::Keep) && model.variables[v].integer;
+        let whole = integers.keeps() && model.variables[v].integer;
         let (lower, upper) = if whole {
             (lower.ceil(), upper.floor())
         } else {
@@ -281,6 +295,7 @@ fn solve_without_backend(
         Ok(Outcome::Optimal(Solved {
             values,
             duals: Some(vec![0.0; duals]),
+            proven: true,
         }))
     } else {
         Ok(Outcome::Infeasible)
@@ -336,13 +351,17 @@ fn solve_on(
             model, objective, &rows, &bounds, integers, dual_count, backend,
         );
     }
-    let integer = matches!(integers, Integers::Keep) && model.is_mixed_integer();
+    let integer = integers.keeps() && model.is_mixed_integer();
     let handed = Handed {
         model,
         objective,
         rows: &rows,
         bounds: &bounds,
         integer,
+        start: match integers {
+            Integers::Start(start) => Some(start),
+            _ => None,
+        },
         backend,
     };
     match backend {
@@ -395,21 +414,33 @@ struct Handed<'a> {
     rows: &'a [(usize, &'a Row)],
     bounds: &'a [(f64, f64)],
     integer: bool,
+    /// A plan handed to the backend as its first incumbent ([`Integers::Start`]).
+    start: Option<&'a [f64]>,
     backend: Backend,
 }
 
 impl Handed<'_> {
-    /// good_lp's variables with their bounds (and integrality when kept).
+    /// good_lp's variables with their bounds (and integrality when kept), and the start's
+    /// values as their initial values: microlp completes a partial start (the integer
+    /// decisions) by its own LP, HiGHS takes every value.
     fn variables(&self) -> (ProblemVariables, Vec<LpVariable>) {
         let mut problem = ProblemVariables::new();
         let vars = self
             .bounds
             .iter()
             .zip(&self.model.variables)
-            .map(|(&(lower, upper), v)| {
+            .enumerate()
+            .map(|(k, (&(lower, upper), v))| {
                 let mut def = variable().min(lower);
                 if upper.is_finite() {
                     def = def.max(upper);
+                }
+                let hint = self
+                    .start
+                    .and_then(|start| start.get(k).copied())
+                    .filter(|x| x.is_finite());
+                if let Some(x) = hint.filter(|_| v.integer || self.backend != Backend::Microlp) {
+                    def = def.initial(if v.integer { x.round() } else { x });
                 }
                 if self.integer && v.integer {
                     def = def.integer();
@@ -455,11 +486,13 @@ impl Handed<'_> {
         }
     }
 
-    /// An optimal outcome with the values cleaned.
-    fn optimal(&self, values: Vec<f64>, duals: Option<Vec<f64>>) -> Result<Outcome> {
+    /// An optimal outcome with the values cleaned (`proven` false for a MILP search stopped
+    /// by a time or gap limit).
+    fn optimal(&self, values: Vec<f64>, duals: Option<Vec<f64>>, proven: bool) -> Result<Outcome> {
         Ok(Outcome::Optimal(Solved {
             values: clean(self.model, values, self.bounds),
             duals,
+            proven,
         }))
     }
 
@@ -493,7 +526,7 @@ impl Handed<'_> {
                 for ((position, _), r) in self.rows.iter().zip(&refs) {
                     duals[*position] = good_lp::DualValues::dual(&dual, r.clone()) / scale;
                 }
-                self.optimal(values, Some(duals))
+                self.optimal(values, Some(duals), true)
             }
             Err(e) => self.fault(e),
         }
@@ -520,7 +553,8 @@ impl Handed<'_> {
         .holds(OPTIMALITY_TOLERANCE)
     }
 
-    /// Adds the constraints, solves and reads the variable values (backends without duals).
+    /// Adds the constraints, solves and reads the variable values (backends without duals),
+    /// and whether the backend proved them optimal (not stopped by a time or gap limit).
     fn values_only<M>(&self, mut lp: M, vars: &[LpVariable]) -> Result<Outcome>
     where
         M: SolverModel<Error = ResolutionError>,
@@ -529,7 +563,11 @@ impl Handed<'_> {
             lp.add_constraint(c);
         }
         match lp.solve() {
-            Ok(solution) => self.optimal(vars.iter().map(|v| solution.value(*v)).collect(), None),
+            Ok(solution) => {
+                let proven = matches!(solution.status(), SolutionStatus::Optimal);
+                let values = vars.iter().map(|v| solution.value(*v)).collect();
+                self.optimal(values, None, proven)
+            }
             Err(e) => self.fault(e),
         }
     }
@@ -730,6 +768,7 @@ mod tests {
             rows: &rows,
             bounds: &bounds,
             integer: false,
+            start: None,
             backend: Backend::Clarabel,
         };
         let outcome = handed.clarabel(model.rows.len(), Precision::Tight);

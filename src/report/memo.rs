@@ -277,6 +277,16 @@ pub fn memo(
                     .join(", "),
                 plan.total_cost
             );
+            if plan.milp_gaps.iter().any(|g| !g.proven_optimal) {
+                let _ = writeln!(
+                    m,
+                    "The MILP search (whole modules, area counts) stopped before proving the plan optimal; the plan holds every binding target, and its gap says how far it may be from the best plan:\n"
+                );
+                for gap in plan.milp_gaps.iter().filter(|g| !g.proven_optimal) {
+                    let _ = writeln!(m, "- {gap}");
+                }
+                m.push('\n');
+            }
 
             let _ = writeln!(m, "## Every target against the plan\n");
             let _ = writeln!(

@@ -27,7 +27,13 @@ macro_rules! out {
 
 /// Project a district's population by age, sex and street, and plan its services.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Exit codes: 0 done; 1 bad input (a scenario, a value or the command line); \
+                  2 binding targets in conflict; 3 the solver gave up (no plan within its time \
+                  limit, or a numerical fault; build with --features highs for large MILPs)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -107,7 +113,8 @@ enum Command {
         dir: Option<PathBuf>,
     },
     /// Plan a scenario's services: the least-cost plan holding every binding target.
-    /// Exit code 2 (and the conflicting targets printed) when they cannot all hold.
+    /// Exit code 2 (and the conflicting targets printed) when they cannot all hold, 3 when
+    /// the solver gives up (no plan within its time limit, or a numerical fault).
     ///
     /// Example: popalloc allocate my-scenario/
     Allocate {
@@ -408,6 +415,11 @@ fn report_error(err: Error) -> ExitCode {
             }
             ExitCode::from(1)
         }
+        // A solver that gives up (time limit, numerical fault) is not bad input.
+        err @ Error::Solver { .. } => {
+            eprintln!("popalloc: {err}");
+            ExitCode::from(3)
+        }
         err => {
             eprintln!("popalloc: {err}");
             ExitCode::from(1)
@@ -461,6 +473,10 @@ fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
         plan.years[plan.years.len() - 1],
         plan.backend.name()
     );
+    // A MILP search that stopped early: how far the plan may be from the best.
+    for gap in plan.milp_gaps.iter().filter(|g| !g.proven_optimal) {
+        outln!("MILP {gap}");
+    }
     outln!(
         "{:<36} {:<9} {:>4} {:>2} {:>12} {:>12} {:>7} {:>14}",
         "target",
@@ -712,5 +728,27 @@ fn percent(part: f64, whole: f64) -> String {
         format!("{:.2}", 100.0 * part / whole)
     } else {
         "—".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_solver_that_gives_up_exits_3_and_bad_input_1() {
+        let gave_up = Error::Solver {
+            backend: "microlp",
+            detail: "found no plan within the time limit (0 s)".into(),
+        };
+        assert_eq!(report_error(gave_up), ExitCode::from(3));
+        let bad = Error::InvalidValue {
+            path: "base_population.csv".into(),
+            row: 2,
+            what: "a population count",
+            range: "a number from 0 to 1e10",
+            value: -1.0,
+        };
+        assert_eq!(report_error(bad), ExitCode::from(1));
     }
 }
