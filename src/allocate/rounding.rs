@@ -645,11 +645,17 @@ fn modules_fixed(
         settings.backend,
         settings.time_limit_seconds / 4.0,
     );
-    Ok(match solved {
-        Ok(Outcome::Optimal(s)) => Some(s.values),
-        Ok(Outcome::Infeasible) | Err(Error::Solver { .. }) => None,
-        Err(e) => return Err(e),
-    })
+    Ok(attempt(solved)?.map(|s| s.values))
+}
+
+/// An attempt's solve, where no plan (infeasible, or a numerical fault of the backend)
+/// rules the attempt out rather than failing the run: `Some(solution)` or `None`.
+fn attempt(solved: Result<Outcome>) -> Result<Option<Solved>> {
+    match solved {
+        Ok(Outcome::Optimal(s)) => Ok(Some(s)),
+        Ok(Outcome::Infeasible) | Err(Error::Solver { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The MILP with the module binaries relaxed (the other integer decisions kept), solved on
@@ -675,11 +681,7 @@ fn modules_relaxed(
         settings.backend,
         settings.time_limit_seconds / 4.0,
     );
-    Ok(match solved {
-        Ok(Outcome::Optimal(s)) => Some(s),
-        Ok(Outcome::Infeasible) | Err(Error::Solver { .. }) => None,
-        Err(e) => return Err(e),
-    })
+    attempt(solved)
 }
 
 /// The LP left when the integer variables are fixed at `values` (rounded), solved; its
@@ -700,20 +702,16 @@ fn fixed_lp(
         Backend::Clarabel,
         settings.time_limit_seconds,
     );
-    Ok(match solved {
-        Ok(Outcome::Optimal(s)) => {
-            let mut out = s.values;
-            for (k, v) in model.variables.iter().enumerate() {
-                if v.integer {
-                    out[k] = values[k].round().clamp(v.lower, v.upper);
-                }
+    // A numerical fault on one rounding only rules that rounding out.
+    Ok(attempt(solved)?.map(|s| {
+        let mut out = s.values;
+        for (k, v) in model.variables.iter().enumerate() {
+            if v.integer {
+                out[k] = values[k].round().clamp(v.lower, v.upper);
             }
-            Some(out)
         }
-        // A numerical fault on one rounding only rules that rounding out.
-        Ok(Outcome::Infeasible) | Err(Error::Solver { .. }) => None,
-        Err(e) => return Err(e),
-    })
+        out
+    }))
 }
 
 /// Diving: fix every integer variable the relaxation leaves whole, then the fractional one
@@ -916,9 +914,13 @@ mod tests {
                 StageOutcome::Solved(s, Some(gap)) => {
                     assert!((s.values[add[0]] + s.values[add[1]] - 50.0).abs() < 1e-6);
                     assert!(s.values[add[1]].abs() < 1e-6 || s.values[add[1]] >= 50.0 - 1e-6);
-                    // With the feature, HiGHS (microlp's fallback) may prove it at once.
+                    // With the feature, HiGHS may find the plan itself: proven at once
+                    // with time, or unproven (the relaxation's bound of 40) without.
                     if cfg!(feature = "highs") && gap.found_by == FoundBy::Search {
-                        assert!(gap.proven_optimal && gap.gap == 0.0, "{gap:?}");
+                        assert!((gap.objective - 50.0).abs() < 1e-6, "{gap:?}");
+                        let proven = gap.proven_optimal && gap.gap.abs() < 1e-9;
+                        let unproven = !gap.proven_optimal && (gap.bound - 40.0).abs() < 1e-4;
+                        assert!(proven || unproven, "{gap:?}");
                         continue;
                     }
                     assert_eq!(gap.found_by, found_by, "{gap:?}");
