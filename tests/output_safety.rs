@@ -282,3 +282,58 @@ fn a_conflict_run_leaves_no_plan_of_the_previous_run_beside_it() {
     assert!(!names.contains(&"targets.csv".to_string()), "{names:?}");
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// Runs killed at any moment (SIGKILL, no chance to clean up) leave the output folder
+/// with one complete run or none, never a mix; the next run removes what they left beside
+/// it.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_leaves_one_complete_run_or_none() {
+    let root = temp("killed");
+    let out = root.join("out");
+    let tiny = common::copy_fixture("tiny", "safety-killed");
+    let complete = |dir: &Path| -> bool {
+        let Ok(listed) = std::fs::read_to_string(dir.join(".popalloc-files")) else {
+            return false;
+        };
+        let mut listed: Vec<String> = listed.lines().map(String::from).collect();
+        listed.push(".popalloc-files".into());
+        listed.sort();
+        listed == names_in(dir)
+    };
+    for k in 0..12u64 {
+        let mut child = popalloc()
+            .arg("run")
+            .arg(&tiny)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(25 * k));
+        let _ = child.kill();
+        let _ = child.wait();
+        if out.exists() {
+            assert!(
+                complete(&out),
+                "after a kill at {} ms: {:?}",
+                25 * k,
+                names_in(&out)
+            );
+        }
+    }
+    assert!(
+        popalloc()
+            .arg("run")
+            .arg(&tiny)
+            .arg("--out")
+            .arg(&out)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(complete(&out));
+    assert_eq!(names_in(&root), ["out"]);
+    std::fs::remove_dir_all(root).unwrap();
+}
