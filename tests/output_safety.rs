@@ -337,3 +337,50 @@ fn a_killed_run_leaves_one_complete_run_or_none() {
     assert_eq!(names_in(&root), ["out"]);
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// A scenario may read a file from outside its folder (an absolute name or one through
+/// `..`); the memo names the path read.
+#[test]
+fn files_outside_the_scenario_folder_are_named_in_the_memo() {
+    let root = temp("outside");
+    let tiny = common::copy_fixture("tiny", "safety-outside");
+    let shared = root.join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::rename(tiny.join("areas.csv"), shared.join("areas.csv")).unwrap();
+    let relative = format!(
+        "../{}/shared/areas.csv",
+        root.file_name().unwrap().to_string_lossy()
+    );
+    let toml = std::fs::read_to_string(tiny.join("scenario.toml")).unwrap();
+    let toml = toml.replace("file = \"areas.csv\"", &format!("file = \"{relative}\""));
+    std::fs::write(tiny.join("scenario.toml"), toml).unwrap();
+    let scenario = Scenario::load(&tiny).unwrap();
+    assert_eq!(
+        scenario.files_outside.len(),
+        1,
+        "{:?}",
+        scenario.files_outside
+    );
+    let out = root.join("out");
+    assert!(
+        popalloc()
+            .arg("run")
+            .arg(&tiny)
+            .arg("--out")
+            .arg(&out)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let memo = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let read = std::fs::canonicalize(shared.join("areas.csv")).unwrap();
+    assert!(
+        memo.contains(&format!(
+            "[areas] file = `{relative}`: read from `{}`",
+            read.display()
+        )),
+        "{memo}"
+    );
+    std::fs::remove_dir_all(root).unwrap();
+    std::fs::remove_dir_all(tiny).unwrap();
+}

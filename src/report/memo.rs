@@ -132,6 +132,13 @@ pub fn memo(
         m,
         "\nWhere each number comes from (plan, census, WPP or estimate, with the method) is stated in the scenario's SOURCES.md.\n"
     );
+    if !scenario.files_outside.is_empty() {
+        let _ = writeln!(m, "Files read from outside the scenario's folder:\n");
+        for (setting, name, read) in &scenario.files_outside {
+            let _ = writeln!(m, "- {setting} = `{name}`: read from `{}`", read.display());
+        }
+        let _ = writeln!(m);
+    }
 
     let _ = writeln!(m, "## The projection\n");
     let names = crate::report::SUMMARY_BANDS;

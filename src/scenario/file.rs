@@ -105,6 +105,55 @@ pub struct ScenarioFile {
     pub uncertainty: Option<crate::uncertainty::UncertaintySection>,
 }
 
+impl ScenarioFile {
+    /// Every file the scenario names, as `(setting, file name as written)`, e.g.
+    /// `("[areas] file", "areas.csv")`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let names = yuzhong.file.file_names();
+    /// assert!(names.contains(&("[areas] file", "areas.csv")));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn file_names(&self) -> Vec<(&'static str, &str)> {
+        let mut names = vec![
+            ("[areas] file", self.areas.file.as_str()),
+            ("[population] file", self.population.file.as_str()),
+        ];
+        let optional = [
+            ("[fertility] asfr", self.fertility.asfr.as_deref()),
+            ("[fertility] tfr", self.fertility.tfr.as_deref()),
+            ("[fertility] shape", self.fertility.shape.as_deref()),
+            ("[mortality] mx", self.mortality.mx.as_deref()),
+            ("[mortality] e0", self.mortality.e0.as_deref()),
+            ("[mortality] standard", self.mortality.standard.as_deref()),
+            (
+                "[migration] file",
+                self.migration.as_ref().and_then(|m| m.file.as_deref()),
+            ),
+            ("[stock] file", self.stock.as_ref().map(|s| s.file.as_str())),
+            ("[costs] file", self.costs.as_ref().map(|c| c.file.as_str())),
+            (
+                "[costs] conversions",
+                self.costs.as_ref().and_then(|c| c.conversions.as_deref()),
+            ),
+            ("[caps] file", self.caps.as_ref().map(|c| c.file.as_str())),
+            (
+                "[access] matrix",
+                self.access.as_ref().and_then(|a| a.matrix.as_deref()),
+            ),
+        ];
+        names.extend(
+            optional
+                .into_iter()
+                .filter_map(|(setting, name)| name.map(|n| (setting, n))),
+        );
+        names
+    }
+}
+
 /// A section that only names a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -176,6 +176,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             problems: problems.0,
         });
     }
+    let files_outside = files_outside(source, &file);
     // Every section is Some here: each None pushed a problem above.
     match (
         areas,
@@ -217,6 +218,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             targets,
             expectations,
             uncertainty,
+            files_outside,
         }),
         _ => Err(Error::InvalidScenario {
             path: source.root(),
@@ -340,6 +342,29 @@ impl Rows {
                 expected: "a non-empty value",
             })
     }
+}
+
+/// The files `file` names outside the scenario's folder (an absolute name, or one through
+/// `..`): allowed, and listed with the path read so that the memo can say so.
+fn files_outside(source: &Source, file: &ScenarioFile) -> Vec<(String, String, PathBuf)> {
+    let Source::Dir(dir) = source else {
+        return Vec::new();
+    };
+    file.file_names()
+        .into_iter()
+        .filter(|(_, name)| {
+            let path = Path::new(name);
+            path.is_absolute()
+                || path
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir)
+        })
+        .map(|(setting, name)| {
+            let joined = dir.join(name);
+            let read = std::fs::canonicalize(&joined).unwrap_or(joined);
+            (setting.to_string(), name.to_string(), read)
+        })
+        .collect()
 }
 
 /// The longest area id, in characters.

@@ -85,6 +85,9 @@ pub struct Scenario {
     pub expectations: Vec<Expectation>,
     /// The uncertainty of the assumptions (Monte Carlo and sensitivity settings).
     pub uncertainty: crate::uncertainty::Uncertainty,
+    /// Files the scenario reads from outside its folder (an absolute name, or one through
+    /// `..`), as `(setting, file name as written, path read)`: the memo names them.
+    pub files_outside: Vec<(String, String, std::path::PathBuf)>,
 }
 
 impl Scenario {

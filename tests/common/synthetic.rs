@@ -292,6 +292,7 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
         targets: Vec::new(),
         expectations: Vec::new(),
         uncertainty: popalloc::uncertainty::Uncertainty::default(),
+        files_outside: Vec::new(),
     };
     let projection = scenario.project(HORIZON).unwrap();
     let need = Need::from_projection(&scenario, &projection).unwrap();
