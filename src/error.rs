@@ -443,6 +443,22 @@ pub enum Error {
         detail: String,
     },
 
+    /// Parts handed over in code do not belong together, or break a rule that a loaded
+    /// scenario keeps: an index beyond its list, a vector of the wrong length, a number out
+    /// of the loader's range, need or a projection of another scenario, options out of
+    /// range. Found by the consistency check that every public entry point runs first
+    /// ([`Scenario::check_consistent`](crate::Scenario::check_consistent)); nothing was
+    /// computed.
+    #[error("{part}, {field}: {problem}")]
+    Inconsistent {
+        /// What was checked, e.g. "scenario", "need", "projection", "allocation options".
+        part: &'static str,
+        /// The field, e.g. `targets[0].service` or `services[1].stock[0]`.
+        field: String,
+        /// What is wrong, with the figures, e.g. "service 99, but the scenario has 2".
+        problem: String,
+    },
+
     /// An iterative computation did not reach its tolerance.
     #[error("{what} did not converge: {detail}")]
     NoConvergence {

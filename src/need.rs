@@ -35,6 +35,12 @@ pub struct Need {
     /// Persons per band, year and area, `[(year_index * bands + band) * areas + area]`.
     band_persons: Vec<f64>,
     bands: usize,
+    /// The scenario's area ids, in order (to check that need and scenario belong together).
+    #[serde(skip)]
+    area_ids: Vec<String>,
+    /// The scenario's service ids, in order.
+    #[serde(skip)]
+    service_ids: Vec<String>,
 }
 
 impl Need {
@@ -42,17 +48,13 @@ impl Need {
     ///
     /// # Errors
     ///
-    /// [`Error::LengthMismatch`] when the projection's areas are not the scenario's.
+    /// [`Error::Inconsistent`] when the scenario's parts do not fit together
+    /// ([`Scenario::check_consistent`]) or the projection is not of this scenario
+    /// ([`Scenario::check_projection`]: other areas, years not from the base year on).
     pub fn from_projection(scenario: &Scenario, projection: &Projection) -> Result<Self> {
-        let areas = scenario.areas.len();
+        scenario.check_consistent()?;
+        scenario.check_projection(projection)?;
         let states = projection.states.get(1..).unwrap_or_default();
-        if let Some((_, pop)) = states.iter().find(|(_, pop)| pop.area_count() != areas) {
-            return Err(Error::LengthMismatch {
-                what: "projection areas vs scenario areas",
-                expected: areas,
-                found: pop.area_count(),
-            });
-        }
         let years: Vec<i32> = states.iter().map(|(year, _)| *year).collect();
         let persons = |y: usize, band: Option<usize>, area: usize| {
             let pop = &states[y].1;
@@ -117,7 +119,131 @@ impl Need {
             residents,
             band_persons,
             bands,
+            area_ids: scenario.areas.iter().map(|a| a.id.clone()).collect(),
+            service_ids: scenario.services.iter().map(|s| s.id.clone()).collect(),
         }
+    }
+
+    /// Checks that this need is of `scenario`, for its whole plan: made for the same areas
+    /// and services in the same order and the same bands, for every year after the base
+    /// year to the horizon (no more, no fewer), every value finite and at least 0. Planning
+    /// entry points ([`crate::allocate()`] and those built on it) run it first; need of
+    /// another scenario, or of fewer years, would otherwise plan some streets or years
+    /// and silently leave out the rest.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Inconsistent`] (part `need`) naming what differs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Need, Scenario};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let need = Need::from_projection(&yuzhong, &yuzhong.project(2025)?)?;
+    /// assert!(need.check_matches(&yuzhong).is_ok());
+    /// // Need to 2023 leaves two of the plan's years out.
+    /// let short = Need::from_projection(&yuzhong, &yuzhong.project(2023)?)?;
+    /// assert!(short.check_matches(&yuzhong).is_err());
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn check_matches(&self, scenario: &Scenario) -> Result<()> {
+        let differs = |field: &str, problem: String| Error::Inconsistent {
+            part: "need",
+            field: field.to_string(),
+            problem,
+        };
+        let area_ids = scenario.areas.iter().map(|a| a.id.as_str());
+        if self.areas != scenario.areas.len()
+            || !area_ids.eq(self.area_ids.iter().map(String::as_str))
+        {
+            return Err(differs(
+                "areas",
+                format!(
+                    "need of {} areas ({}), but the scenario's are {} ({})",
+                    self.areas,
+                    ids_of(self.area_ids.iter().map(String::as_str)),
+                    scenario.areas.len(),
+                    ids_of(scenario.areas.iter().map(|a| a.id.as_str())),
+                ),
+            ));
+        }
+        let service_ids = scenario.services.iter().map(|s| s.id.as_str());
+        if self.services != scenario.services.len()
+            || !service_ids.eq(self.service_ids.iter().map(String::as_str))
+        {
+            return Err(differs(
+                "services",
+                format!(
+                    "need of services ({}), but the scenario's are ({})",
+                    ids_of(self.service_ids.iter().map(String::as_str)),
+                    ids_of(scenario.services.iter().map(|s| s.id.as_str())),
+                ),
+            ));
+        }
+        if self.bands != scenario.bands.len() {
+            return Err(differs(
+                "bands",
+                format!(
+                    "need counts persons of {} bands, but the scenario has {}",
+                    self.bands,
+                    scenario.bands.len()
+                ),
+            ));
+        }
+        let plan_years = scenario.base_year() + 1..=scenario.horizon();
+        if !plan_years.clone().eq(self.years.iter().copied()) {
+            let shown = |years: &[i32]| match (years.first(), years.last()) {
+                (Some(a), Some(b)) => format!("{a} to {b} ({} years)", years.len()),
+                _ => "no years".to_string(),
+            };
+            return Err(differs(
+                "years",
+                format!(
+                    "need of {}, but the plan runs from {} to {}",
+                    shown(&self.years),
+                    plan_years.start(),
+                    plan_years.end()
+                ),
+            ));
+        }
+        self.check_values(&differs)
+    }
+
+    /// Every need and count of persons finite and at least 0.
+    fn check_values(&self, differs: &dyn Fn(&str, String) -> Error) -> Result<()> {
+        let cells = self.areas.max(1);
+        let place = |i: usize| {
+            let area = self.area_ids.get(i % cells).map_or("?", String::as_str);
+            let year = self.years.get(i / cells / self.services.max(1)).copied();
+            (area, year)
+        };
+        if let Some(i) = self
+            .values
+            .iter()
+            .position(|v| !(v.is_finite() && *v >= 0.0))
+        {
+            let service = self.service_ids.get((i / cells) % self.services.max(1));
+            let (area, year) = place(i);
+            return Err(differs(
+                "values",
+                format!(
+                    "need of {} in {area} in {} is {}; it must be a finite number >= 0",
+                    service.map_or("?", String::as_str),
+                    year.map_or("?".into(), |y| y.to_string()),
+                    self.values[i]
+                ),
+            ));
+        }
+        let persons = self.residents.iter().chain(&self.band_persons);
+        if let Some(v) = persons.copied().find(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(differs(
+                "persons",
+                format!("a count of persons is {v}; it must be a finite number >= 0"),
+            ));
+        }
+        Ok(())
     }
 
     /// The planned years (base + 1 … horizon).
@@ -169,5 +295,15 @@ impl Need {
     /// The number of areas.
     pub fn area_count(&self) -> usize {
         self.areas
+    }
+}
+
+/// Ids joined for a message, the first few only.
+fn ids_of<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let ids: Vec<&str> = ids.collect();
+    if ids.len() > 6 {
+        format!("{}, … {} in all", ids[..6].join(", "), ids.len())
+    } else {
+        ids.join(", ")
     }
 }

@@ -120,25 +120,35 @@ fn area_ids_that_are_not_plain_names_are_refused_by_validate() {
 #[test]
 fn an_id_changed_in_memory_never_names_a_file_outside_the_folder() {
     let root = temp("memory-id");
-    let mut tiny = Scenario::load(common::copy_fixture("tiny", "safety-memory")).unwrap();
-    tiny.areas[0].id = "/../../escaped".into();
-    tiny.areas[1].id = "district".into();
+    let tiny = Scenario::load(common::copy_fixture("tiny", "safety-memory")).unwrap();
     let projection = tiny.project(tiny.horizon()).unwrap();
     let need = Need::from_projection(&tiny, &projection).unwrap();
     let allocation = allocate(&tiny, &need, &AllocationOptions::default()).unwrap();
     let out = root.join("out");
+    for (area, id) in [(0, "/../../escaped"), (1, "district")] {
+        let mut edited = tiny.clone();
+        edited.areas[area].id = id.into();
+        // The id is refused before anything is projected or written.
+        for result in [
+            edited.project(edited.horizon()).map(|_| ()),
+            write_outputs(&out, &edited, &projection, &need, &allocation).map(|_| ()),
+        ] {
+            match result {
+                Err(popalloc::Error::Inconsistent { field, problem, .. }) => {
+                    assert_eq!(field, format!("areas[{area}].id"));
+                    assert!(problem.contains(&format!("{id:?}")), "{problem}");
+                }
+                other => panic!("{id}: {other:?}"),
+            }
+        }
+        assert!(names_in(&root).is_empty(), "{:?}", names_in(&root));
+    }
+    // The unedited scenario writes its files inside the folder.
     let files = write_outputs(&out, &tiny, &projection, &need, &allocation).unwrap();
     for file in &files {
         assert_eq!(file.parent(), Some(out.as_path()), "{}", file.display());
     }
     assert_eq!(names_in(&root), ["out"]);
-    let names = names_in(&out);
-    assert!(names.contains(&"pyramid_district.svg".to_string()));
-    assert!(names.contains(&"pyramid_district_2.svg".to_string()));
-    assert!(
-        names.contains(&"pyramid________escaped.svg".to_string()),
-        "{names:?}"
-    );
     std::fs::remove_dir_all(root).unwrap();
 }
 

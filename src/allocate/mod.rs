@@ -99,6 +99,80 @@ impl Default for AllocationOptions {
     }
 }
 
+impl AllocationOptions {
+    /// Checks that every setting is a number the solve can use: the time limit finite
+    /// and at least 0 seconds (0: the backends stop at once with the best plan they
+    /// have), the stage tolerance finite and in [0, 1), the shortfall weight and the
+    /// equity weight finite and at least 0. [`allocate`] and every entry point built on
+    /// it run this first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Inconsistent`] (part `allocation options`) naming the setting and its
+    /// value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::AllocationOptions;
+    ///
+    /// assert!(AllocationOptions::default().check().is_ok());
+    /// let options = AllocationOptions { time_limit_seconds: f64::NAN, ..AllocationOptions::default() };
+    /// assert!(options.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        let finite_at_least_0 = "a finite number >= 0";
+        let mut settings = vec![
+            (
+                "time_limit_seconds",
+                self.time_limit_seconds,
+                self.time_limit_seconds >= 0.0,
+                "a finite number of seconds >= 0",
+            ),
+            (
+                "stage_tolerance",
+                self.stage_tolerance,
+                (0.0..1.0).contains(&self.stage_tolerance),
+                "a finite number in [0, 1)",
+            ),
+        ];
+        if let Some(w) = self.shortfall_weight {
+            settings.push(("shortfall_weight", w, w >= 0.0, finite_at_least_0));
+        }
+        if let Some(e) = &self.equity {
+            settings.push((
+                "equity.weight",
+                e.weight,
+                e.weight >= 0.0,
+                finite_at_least_0,
+            ));
+        }
+        match settings
+            .into_iter()
+            .find(|(_, value, ok, _)| !(*ok && value.is_finite()))
+        {
+            None => Ok(()),
+            Some((field, value, _, range)) => Err(Error::Inconsistent {
+                part: "allocation options",
+                field: field.into(),
+                problem: format!("{} is not {range}", crate::error::shown(value)),
+            }),
+        }
+    }
+}
+
+/// Checks that a scenario, its need and the options fit together before anything is built:
+/// [`Scenario::check_consistent`], [`Need::check_matches`] and [`AllocationOptions::check`].
+pub(crate) fn check_inputs(
+    scenario: &Scenario,
+    need: &Need,
+    options: &AllocationOptions,
+) -> Result<()> {
+    scenario.check_consistent()?;
+    need.check_matches(scenario)?;
+    options.check()
+}
+
 /// The result of an allocation: a plan, or the binding targets that cannot all hold.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
@@ -144,7 +218,11 @@ pub const OPTIMALITY_TOLERANCE: f64 = 1e-7;
 /// stage's duals do not prove it optimal to [`OPTIMALITY_TOLERANCE`] (never expected; it
 /// guards against backend faults); [`Error::InvalidSetting`] for a target value beyond
 /// [`TargetKind::max_value`](crate::TargetKind::max_value) (a scenario built in code; the
-/// loader refuses it in a file); [`Error::TooLarge`] when the model would take more
+/// loader refuses it in a file); [`Error::Inconsistent`], before anything is built, when
+/// the scenario's parts do not fit together ([`Scenario::check_consistent`]), the need is
+/// not of this scenario's areas, services and planning years or holds a number that is
+/// not finite and at least 0 ([`Need::check_matches`]), or an option is out of range
+/// ([`AllocationOptions::check`]); [`Error::TooLarge`] when the model would take more
 /// memory than [`footprint::max_model_bytes`] (counted before it is built). A scenario
 /// without services gets an empty plan.
 ///
@@ -167,7 +245,7 @@ pub fn allocate(
     need: &Need,
     options: &AllocationOptions,
 ) -> Result<Allocation> {
-    check_target_values(scenario)?;
+    check_inputs(scenario, need, options)?;
     footprint::check_fits(scenario, need)?;
     let built = build::build(scenario, need, options.equity.as_ref());
     allocate_built(scenario, need, &built, options)
@@ -332,7 +410,7 @@ fn first_stage(
 ///
 /// # Errors
 ///
-/// As [`allocate`] for the first-stage solve.
+/// As [`allocate`]: the checks of its inputs first, then the first-stage solve.
 ///
 /// # Examples
 ///
@@ -347,6 +425,7 @@ fn first_stage(
 /// # Ok::<(), popalloc::Error>(())
 /// ```
 pub fn export_lp(scenario: &Scenario, need: &Need, options: &AllocationOptions) -> Result<String> {
+    check_inputs(scenario, need, options)?;
     footprint::check_fits(scenario, need)?;
     let model = build::build(scenario, need, options.equity.as_ref()).model;
     let backend = if model.is_mixed_integer() {
@@ -454,26 +533,6 @@ fn certify_optimal(model: &Model, stage: &Stage<'_>, values: &[f64], duals: &[f6
     Ok(())
 }
 
-/// Refuses a target whose value is beyond what its kind accepts for the district's base
-/// population ([`TargetKind::accepts_in`](crate::TargetKind::accepts_in)).
-fn check_target_values(scenario: &Scenario) -> Result<()> {
-    let residents = scenario.base.total();
-    match scenario
-        .targets
-        .iter()
-        .enumerate()
-        .find(|(_, t)| !t.kind.accepts_in(t.value, residents))
-    {
-        None => Ok(()),
-        Some((k, t)) => Err(Error::InvalidSetting {
-            path: "<scenario>".into(),
-            field: format!("targets[{k}].value (target {:?})", t.id),
-            value: t.value,
-            range: t.kind.magnitude_range(),
-        }),
-    }
-}
-
 fn conflict(
     scenario: &Scenario,
     model: &Model,
@@ -493,6 +552,12 @@ fn conflict(
 
 /// Builds the model of a scenario without solving it (for inspection and export).
 ///
+/// # Panics
+///
+/// When the scenario's parts do not fit together or the need is not of this scenario
+/// (an index out of range); [`try_build_model`] checks them first and returns the error
+/// instead.
+///
 /// # Examples
 ///
 /// ```
@@ -506,6 +571,35 @@ fn conflict(
 /// ```
 pub fn build_model(scenario: &Scenario, need: &Need) -> Model {
     build::build(scenario, need, None).model
+}
+
+/// Builds the model of a scenario without solving it, after checking that the scenario's
+/// parts fit together and that the need is of this scenario.
+///
+/// # Errors
+///
+/// [`Error::Inconsistent`] from [`Scenario::check_consistent`] or
+/// [`Need::check_matches`]; [`Error::InvalidSetting`] for a target value out of range;
+/// [`Error::TooLarge`] when the model would take more memory than
+/// [`footprint::max_model_bytes`].
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Need, Scenario, allocate::try_build_model};
+///
+/// let mut yuzhong = Scenario::yuzhong()?;
+/// let need = Need::from_projection(&yuzhong, &yuzhong.project(2025)?)?;
+/// assert!(try_build_model(&yuzhong, &need)?.row_index("nursing_share_2025").is_some());
+/// yuzhong.conversions[0].from = 99;
+/// assert!(try_build_model(&yuzhong, &need).is_err());
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn try_build_model(scenario: &Scenario, need: &Need) -> Result<Model> {
+    scenario.check_consistent()?;
+    need.check_matches(scenario)?;
+    footprint::check_fits(scenario, need)?;
+    Ok(build::build(scenario, need, None).model)
 }
 
 #[cfg(test)]

@@ -44,7 +44,8 @@ pub const MAX_SWEEP_STEPS: usize = 1000;
 /// [`Error::InvalidParameter`] for fewer than 2 or more than [`MAX_SWEEP_STEPS`] steps;
 /// [`Error::InvalidSetting`] naming the end (`from`, `to`) and the target for an end the
 /// target's kind does not accept ([`TargetKind::accepts_in`](crate::TargetKind::accepts_in)
-/// for the scenario's base population); the errors of [`allocate`].
+/// for the scenario's base population); the errors of [`allocate`], whose checks of its
+/// inputs ([`Error::Inconsistent`]) run before anything is solved.
 ///
 /// # Examples
 ///
@@ -67,6 +68,7 @@ pub fn sweep(
     steps: usize,
     options: &AllocationOptions,
 ) -> Result<Vec<SweepPoint>> {
+    crate::allocate::check_inputs(scenario, need, options)?;
     let index = scenario
         .targets
         .iter()

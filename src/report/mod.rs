@@ -57,8 +57,12 @@ use uncertainty::UncertaintyReport;
 ///
 /// # Errors
 ///
-/// [`Error::Io`](crate::Error::Io) when a file cannot be written; [`Error::Json`](crate::Error::Json)
-/// if the JSON cannot be made.
+/// [`Error::Inconsistent`](crate::Error::Inconsistent), before anything is written, when
+/// the parts are not of one run: the scenario's parts do not fit together
+/// ([`Scenario::check_consistent`]), the projection is not of this scenario
+/// ([`Scenario::check_projection`]) or the need is not ([`Need::check_matches`]);
+/// [`Error::Io`](crate::Error::Io) when a file cannot be written;
+/// [`Error::Json`](crate::Error::Json) if the JSON cannot be made.
 ///
 /// # Examples
 ///
@@ -93,7 +97,9 @@ pub fn write_outputs(
 ///
 /// # Errors
 ///
-/// As [`write_outputs`].
+/// As [`write_outputs`]; also [`Error::Inconsistent`](crate::Error::Inconsistent) when the
+/// Monte Carlo summary is not a whole run of this scenario
+/// ([`MonteCarloSummary::check_matches`](crate::uncertainty::MonteCarloSummary::check_matches)).
 pub fn write_outputs_with(
     dir: &Path,
     scenario: &Scenario,
@@ -102,6 +108,12 @@ pub fn write_outputs_with(
     allocation: &Allocation,
     uncertainty: Option<&UncertaintyReport>,
 ) -> Result<Vec<PathBuf>> {
+    scenario.check_consistent()?;
+    scenario.check_projection(projection)?;
+    need.check_matches(scenario)?;
+    if let Some(u) = uncertainty {
+        u.summary.check_matches(scenario)?;
+    }
     let mut files = vec![
         (
             "projection.csv".to_string(),

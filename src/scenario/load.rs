@@ -11,15 +11,18 @@ use crate::demography::life_table::LifeTable;
 use crate::demography::migration::RogersCastro;
 use crate::demography::population::{OMEGA, Population};
 use crate::demography::sex::Sex;
-use crate::demography::tidy::{
-    MAX_INPUT_VALUE, TidyTable, ValueRule, read_migrants_from, read_population_from,
-};
+use crate::demography::tidy::{TidyTable, ValueRule, read_migrants_from, read_population_from};
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{
     FertilityAssumption, MigrationAssumption, MortalityAssumption, YearPath,
 };
 use crate::scenario::file::{ScenarioFile, TargetEntry};
+use crate::scenario::limits::{
+    AREA_ID_RULE, BUDGET_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
+    MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
+    TABLE_VALUE_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
+};
 use crate::scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 use crate::scenario::source::Source;
 use crate::scenario::target::{Comparison, TargetKind, TargetLevel};
@@ -161,12 +164,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
     if let Some(b) = &budget {
         for (field, v) in [("budget.total", b.total), ("budget.per_year", b.per_year)] {
             if let Some(v) = v {
-                problems.take(setting(
-                    field,
-                    v,
-                    (0.0..=1e15).contains(&v),
-                    "a number from 0 to 1e15",
-                ));
+                problems.take(setting(field, v, in_range(v, MAX_BUDGET), BUDGET_RANGE));
             }
         }
     }
@@ -324,7 +322,7 @@ impl Rows {
                 path: self.path.clone(),
                 row: row_number,
                 what: column,
-                range: "a number from 0 to 1e10",
+                range: TABLE_VALUE_RANGE,
                 value: v,
             });
         }
@@ -365,24 +363,6 @@ fn files_outside(source: &Source, file: &ScenarioFile) -> Vec<(String, String, P
             (setting.to_string(), name.to_string(), read)
         })
         .collect()
-}
-
-/// The longest area id, in characters.
-const AREA_ID_MAX_CHARS: usize = 64;
-
-/// What an area id may be, as said in errors.
-const AREA_ID_RULE: &str = "an area id: 1 to 64 letters, digits, '_' or '-', and not \"district\" (the whole district's name in outputs)";
-
-/// Whether `id` may name an area: 1 to [`AREA_ID_MAX_CHARS`] letters (any script),
-/// digits, `_` or `-`, and not `district`, which outputs keep for the whole district.
-/// Outputs name files after areas, so an id never holds a path separator or a dot.
-fn is_area_id(id: &str) -> bool {
-    let chars = id.chars().count();
-    (1..=AREA_ID_MAX_CHARS).contains(&chars)
-        && id
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        && !id.eq_ignore_ascii_case("district")
 }
 
 fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
@@ -436,12 +416,12 @@ fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
                 let v = rows.non_negative(*n, row, column)?.unwrap_or(1.0);
                 // At most 10 times the district's rates (a street 10 times as fertile as
                 // its district is a typing error; more could leave the finite numbers).
-                if v > MAX_MULTIPLIER || (v <= 0.0 && column == "mortality_multiplier") {
+                if !is_multiplier(v, column == "mortality_multiplier") {
                     return Err(Error::InvalidValue {
                         path: rows.path.clone(),
                         row: *n,
                         what: column,
-                        range: "a multiplier from 0 to 10 (above 0 for mortality)",
+                        range: MULTIPLIER_RANGE,
                         value: v,
                     });
                 }
@@ -570,9 +550,6 @@ fn read_bands(file: &ScenarioFile, toml: &Path) -> Result<Vec<Band>> {
     }
     Ok(bands)
 }
-
-/// The largest street multiplier of the district's fertility or mortality.
-const MAX_MULTIPLIER: f64 = 10.0;
 
 /// The highest age-specific fertility rate, births per woman per year.
 const MAX_ASFR: f64 = 1.0;
@@ -936,16 +913,6 @@ fn read_migration(
     })
 }
 
-/// The largest need rate, units per person of the band (the largest in use is 1 seat per
-/// child).
-const MAX_NEED_RATE: f64 = 100.0;
-
-/// The longest service radius, minutes of walking (a day).
-const MAX_RADIUS_MINUTES: f64 = 1440.0;
-
-/// The largest module (`min_addition`), units.
-const MAX_MODULE_UNITS: f64 = 1e6;
-
 /// The GB 50180-2018 life-circle tier (walking minutes) of a known service id: 5 for
 /// nurseries and kindergartens, 10 for primary schools, 15 for junior schools and care
 /// homes (DESIGN §6).
@@ -1007,26 +974,21 @@ fn read_services(
         // Each number within a finite range (docs/scenario.md §12): beyond it the solver's
         // numerics break (an infinite module size panicked inside microlp).
         for (name, v, upper, range) in [
-            (
-                "need_rate",
-                entry.need_rate,
-                MAX_NEED_RATE,
-                "a number from 0 to 100 units per person",
-            ),
+            ("need_rate", entry.need_rate, MAX_NEED_RATE, NEED_RATE_RANGE),
             (
                 "radius_minutes",
                 radius.unwrap_or(0.0),
                 MAX_RADIUS_MINUTES,
-                "a number of minutes from 0 to 1,440 (a day)",
+                RADIUS_RANGE,
             ),
             (
                 "min_addition",
                 entry.min_addition.unwrap_or(0.0),
                 MAX_MODULE_UNITS,
-                "a number of units from 0 to 1,000,000",
+                MODULE_RANGE,
             ),
         ] {
-            if !(v.is_finite() && (0.0..=upper).contains(&v)) {
+            if !in_range(v, upper) {
                 problems.push(Error::InvalidSetting {
                     path: toml.to_path_buf(),
                     field: field(name),
@@ -1496,12 +1458,7 @@ fn target(
         });
     }
     let op = entry.op.unwrap_or_default();
-    let allowed: &[Comparison] = match entry.kind {
-        TargetKind::Total => &[Comparison::AtLeast, Comparison::AtMost, Comparison::Equal],
-        TargetKind::Share => &[Comparison::AtLeast, Comparison::AtMost],
-        _ => &[Comparison::AtLeast],
-    };
-    if !allowed.contains(&op) {
+    if !allowed_comparisons(entry.kind).contains(&op) {
         return Err(Error::BadSettings {
             path: toml.to_path_buf(),
             field: field("op"),

@@ -7,8 +7,10 @@
 //! out for editing (`popalloc init`).
 
 pub mod assumptions;
+mod consistency;
 mod embedded;
 pub mod file;
+mod limits;
 mod load;
 pub mod plan_data;
 mod projection;

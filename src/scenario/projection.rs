@@ -231,7 +231,8 @@ impl Scenario {
     ///
     /// [`Error::InvalidParameter`] when `horizon` is not after the base year or more than
     /// [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS) after it; the errors of
-    /// [`Scenario::step_input`] and [`Projector::project`].
+    /// [`Scenario::step_input`] and [`Projector::project`]; [`Error::Inconsistent`] when
+    /// the scenario's parts do not fit together ([`Scenario::check_consistent`]).
     ///
     /// # Examples
     ///
@@ -270,8 +271,22 @@ impl Scenario {
     /// [`Error::InvalidParameter`] when `horizon` is not after the base year or more than
     /// [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS) after it; the errors of
     /// [`Scenario::step_input_variant`] and [`Projector::step`]; [`Error::LengthMismatch`]
-    /// when the variant's multipliers are not one per area.
+    /// when the variant's multipliers are not one per area; [`Error::Inconsistent`] when
+    /// the scenario's parts do not fit together ([`Scenario::check_consistent`]: a NaN in
+    /// the base population, a per-area vector of the wrong length, …).
     pub fn project_variant_with(
+        &self,
+        variant: &Variant,
+        horizon: i32,
+        visit: impl FnMut(i32, &Population, &StepFlows),
+    ) -> Result<()> {
+        self.check_consistent()?;
+        self.project_checked(variant, horizon, visit)
+    }
+
+    /// [`Scenario::project_variant_with`] for a scenario already checked
+    /// ([`Scenario::check_consistent`]): a Monte Carlo run checks once, not once a draw.
+    pub(crate) fn project_checked(
         &self,
         variant: &Variant,
         horizon: i32,

@@ -24,7 +24,9 @@ use crate::uncertainty::{MonteCarloSummary, Reliability, reliability};
 ///
 /// [`Error::InvalidParameter`] for an α outside (0, 1), a summary without kept draws or
 /// without the planned years; [`Error::UnknownName`] for a service id in `by_service` the
-/// scenario does not have.
+/// scenario does not have; [`Error::Inconsistent`] when the scenario's parts do not fit
+/// together ([`Scenario::check_consistent`]) or the summary is not a whole run of it
+/// ([`MonteCarloSummary::check_matches`]).
 ///
 /// # Examples
 ///
@@ -57,6 +59,8 @@ pub fn quantile_need(
         )
     };
     check(alpha)?;
+    scenario.check_consistent()?;
+    summary.check_matches(scenario)?;
     let mut levels = vec![1.0 - alpha; scenario.services.len()];
     for (id, a) in by_service {
         check(*a)?;
@@ -147,13 +151,18 @@ impl ReliabilityPoint {
 ///
 /// # Errors
 ///
-/// As [`quantile_need`], [`allocate`] and [`reliability`].
+/// As [`quantile_need`], [`allocate`] and [`reliability`]; their checks of the scenario,
+/// the summary and the options ([`Error::Inconsistent`](crate::Error::Inconsistent)) run
+/// first, whatever the α.
 pub fn reliability_curve(
     scenario: &Scenario,
     summary: &MonteCarloSummary,
     alphas: &[f64],
     options: &AllocationOptions,
 ) -> Result<Vec<ReliabilityPoint>> {
+    scenario.check_consistent()?;
+    summary.check_matches(scenario)?;
+    options.check()?;
     alphas
         .iter()
         .map(|&alpha| {

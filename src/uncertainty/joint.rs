@@ -62,8 +62,11 @@ pub struct JointChance {
 /// # Errors
 ///
 /// [`Error::InvalidParameter`] for α outside [0, 1), K of 0 or above [`MAX_JOINT_DRAWS`] or
-/// above the draws kept, a summary without kept draws or years short of the horizon; the
-/// errors of [`allocate`](crate::allocate()).
+/// above the draws kept, a summary without kept draws or years short of the horizon;
+/// [`Error::Inconsistent`] when the scenario's parts do not fit together
+/// ([`Scenario::check_consistent`]), the summary is not a whole run of it
+/// ([`MonteCarloSummary::check_matches`]) or an option is out of range
+/// ([`AllocationOptions::check`]); the errors of [`allocate`](crate::allocate()).
 ///
 /// # Examples
 ///
@@ -87,6 +90,9 @@ pub fn allocate_joint(
     draws: usize,
     options: &AllocationOptions,
 ) -> Result<(Allocation, JointChance)> {
+    scenario.check_consistent()?;
+    summary.check_matches(scenario)?;
+    options.check()?;
     check_parameter(
         "joint chance-constraint alpha",
         alpha,

@@ -228,9 +228,12 @@ impl<'a> MonteCarlo<'a> {
     ///
     /// [`Error::InvalidParameter`] for a horizon not after the base year (or more than
     /// [`MAX_PROJECTION_YEARS`](crate::scenario::MAX_PROJECTION_YEARS) after it) or no draws; the
-    /// first error of any draw's projection (e.g. an e0 Brass cannot reach).
+    /// first error of any draw's projection (e.g. an e0 Brass cannot reach);
+    /// [`Error::Inconsistent`] when the scenario's parts do not fit together
+    /// ([`Scenario::check_consistent`]).
     pub fn run(&self, progress: Option<&dyn Fn(usize)>) -> Result<MonteCarloSummary> {
         let sc = self.scenario;
+        sc.check_consistent()?;
         sc.check_horizon(self.horizon, "Monte Carlo horizon (year)")?;
         let draws = self.settings.draws;
         if !draws_allowed(draws) {
@@ -412,7 +415,8 @@ impl Layout {
     fn project(&self, sc: &Scenario, variant: &Variant, horizon: i32) -> Result<Vec<f64>> {
         let mut out = Vec::with_capacity(self.cells());
         self.push_state(&sc.bands, &sc.base, &mut out);
-        sc.project_variant_with(variant, horizon, |_, pop, _| {
+        // `run` checked the scenario before the first draw.
+        sc.project_checked(variant, horizon, |_, pop, _| {
             self.push_state(&sc.bands, pop, &mut out)
         })?;
         Ok(out)
@@ -420,6 +424,122 @@ impl Layout {
 }
 
 impl MonteCarloSummary {
+    /// Checks that the summary is of `scenario` and whole, as [`MonteCarlo::run`] makes it:
+    /// years from the base year on, one at a time; the scenario's bands then
+    /// [`TOTAL_BAND`]; its areas in order then [`DISTRICT`]; quantile probabilities in
+    /// (0, 1), strictly ascending; one quantile per cell and probability, one mean per cell,
+    /// and every draw's cells when kept; every number finite. The report writers and the
+    /// uncertainty entry points that read a summary run it first, so a summary whose public
+    /// fields were edited gives this error rather than a panic or a mislabelled table.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Inconsistent`] (part `Monte Carlo summary`) naming the field.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::Scenario;
+    /// use popalloc::uncertainty::MonteCarlo;
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let mut settings = yuzhong.uncertainty.clone();
+    /// settings.draws = 3;
+    /// let mut run = MonteCarlo::new(&yuzhong, settings).run(None)?;
+    /// assert!(run.check_matches(&yuzhong).is_ok());
+    /// run.places.pop();
+    /// assert!(run.check_matches(&yuzhong).is_err());
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn check_matches(&self, scenario: &Scenario) -> Result<()> {
+        let wrong = |field: &str, problem: String| Error::Inconsistent {
+            part: "Monte Carlo summary",
+            field: field.to_string(),
+            problem,
+        };
+        let years = scenario.base_year()..;
+        if self.years.is_empty() || !years.zip(&self.years).all(|(a, b)| a == *b) {
+            return Err(wrong(
+                "years",
+                format!(
+                    "{:?}, but a run of this scenario goes one year at a time from {}",
+                    self.years.first().zip(self.years.last()),
+                    scenario.base_year()
+                ),
+            ));
+        }
+        let bands = scenario.bands.iter().map(|b| b.name()).chain([TOTAL_BAND]);
+        if !bands.eq(self.bands.iter().map(String::as_str)) {
+            return Err(wrong(
+                "bands",
+                format!(
+                    "{} bands, but a run of this scenario has its {} bands then {TOTAL_BAND:?}",
+                    self.bands.len(),
+                    scenario.bands.len()
+                ),
+            ));
+        }
+        let places = scenario
+            .areas
+            .iter()
+            .map(|a| a.id.as_str())
+            .chain([DISTRICT]);
+        if !places.eq(self.places.iter().map(String::as_str)) {
+            return Err(wrong(
+                "places",
+                format!(
+                    "{} places, but a run of this scenario has its {} areas in order then {DISTRICT:?}",
+                    self.places.len(),
+                    scenario.areas.len()
+                ),
+            ));
+        }
+        if !(self.probs.iter().all(|&p| probability_allowed(p)) && strictly_ascending(&self.probs))
+        {
+            return Err(wrong(
+                "probs",
+                format!(
+                    "{:?} are not probabilities in (0, 1), strictly ascending",
+                    self.probs
+                ),
+            ));
+        }
+        let cells = self.years.len() * self.bands.len() * self.places.len();
+        let lengths = [
+            (
+                "quantiles",
+                self.quantiles.len(),
+                cells.checked_mul(self.probs.len()),
+            ),
+            ("mean", self.mean.len(), Some(cells)),
+            (
+                "draws kept",
+                self.kept.as_ref().map_or(0, Vec::len),
+                match self.kept {
+                    Some(_) => cells.checked_mul(self.draws()),
+                    None => Some(0),
+                },
+            ),
+        ];
+        for (field, found, expected) in lengths {
+            if Some(found) != expected {
+                return Err(wrong(
+                    field,
+                    format!(
+                        "{found} values for {} years, bands, places and draws",
+                        cells
+                    ),
+                ));
+            }
+        }
+        let numbers = self.quantiles.iter().chain(&self.mean);
+        let numbers = numbers.chain(self.kept.iter().flatten());
+        if let Some(v) = numbers.copied().find(|v| !v.is_finite()) {
+            return Err(wrong("values", format!("{v}: every count must be finite")));
+        }
+        Ok(())
+    }
+
     fn cell(&self, year: i32, band: usize, place: usize) -> Option<usize> {
         let y = self.years.iter().position(|&v| v == year)?;
         (band < self.bands.len() && place < self.places.len())
@@ -438,7 +558,7 @@ impl MonteCarloSummary {
 
     /// The index of the district in `places`.
     pub fn district(&self) -> usize {
-        self.places.len() - 1
+        self.places.len().saturating_sub(1)
     }
 
     /// Quantile number `prob` (an index into `probs`) of persons of `band` in `place` in
@@ -458,7 +578,9 @@ impl MonteCarloSummary {
         let cell = self.cell(year, band, place)?;
         let kept = self.kept.as_ref()?;
         let cells = self.years.len() * self.bands.len() * self.places.len();
-        Some((0..self.draws()).map(|d| kept[d * cells + cell]).collect())
+        (0..self.draws())
+            .map(|d| kept.get(d * cells + cell).copied())
+            .collect()
     }
 
     /// Persons of `band` in `place` in `year` in draw number `draw`, when the draws were

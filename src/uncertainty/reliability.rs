@@ -216,7 +216,9 @@ pub(crate) fn draw_need(
 ///
 /// [`Error::InvalidParameter`] when the summary kept no draws or does not cover the plan's
 /// years; [`Error::UnknownName`] when the plan names a service, variant or area the
-/// scenario does not have.
+/// scenario does not have; [`Error::Inconsistent`] when the scenario's parts do not fit
+/// together ([`Scenario::check_consistent`]) or the summary is not a whole run of it
+/// ([`MonteCarloSummary::check_matches`]).
 ///
 /// # Examples
 ///
@@ -238,6 +240,8 @@ pub fn reliability(
     plan: &Plan,
     summary: &MonteCarloSummary,
 ) -> Result<Reliability> {
+    scenario.check_consistent()?;
+    summary.check_matches(scenario)?;
     if !summary.has_draws() {
         return Err(Error::InvalidParameter {
             parameter: "Monte Carlo draws kept",

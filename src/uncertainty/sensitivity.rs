@@ -227,7 +227,9 @@ fn outcome(
 ///
 /// # Errors
 ///
-/// The errors of [`Scenario::project_variant`], [`Need::from_projection`] and [`allocate`].
+/// [`Error::Inconsistent`](crate::Error::Inconsistent) when the scenario's parts do not fit
+/// together ([`Scenario::check_consistent`], run first); the errors of
+/// [`Scenario::project_variant`], [`Need::from_projection`] and [`allocate`].
 ///
 /// # Examples
 ///
@@ -245,6 +247,7 @@ fn outcome(
 /// # Ok::<(), popalloc::Error>(())
 /// ```
 pub fn sensitivity(scenario: &Scenario, options: &SensitivityOptions) -> Result<Sensitivity> {
+    scenario.check_consistent()?;
     let rows = rows_to_run(scenario, options.streets);
     let mut variants = vec![Variant::default()];
     for (_, _, low, high) in &rows {
