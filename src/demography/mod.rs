@@ -3,6 +3,7 @@
 
 pub mod band;
 pub mod brass;
+pub mod census;
 pub mod example;
 pub mod fertility;
 pub mod graduation;

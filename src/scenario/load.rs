@@ -1364,6 +1364,12 @@ fn read_access(
             });
         }
     }
+    // Travel times serve services only: a scenario without any (`popalloc init --census`)
+    // needs no centroids, and its matrix is never read.
+    if file.services.is_empty() && areas.iter().any(|a| a.centroid.is_none()) {
+        let cells = crate::size::product("travel-minute matrix (areas x areas)", &[n, n])?;
+        return Access::from_matrix(n, vec![0.0; cells]);
+    }
     let mut centroids = Vec::with_capacity(n);
     for area in areas {
         match area.centroid {

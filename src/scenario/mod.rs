@@ -7,6 +7,7 @@
 //! out for editing (`popalloc init`).
 
 pub mod assumptions;
+pub mod census;
 mod consistency;
 mod embedded;
 pub mod file;

@@ -216,12 +216,23 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Write the embedded Yuzhong scenario into DIR as editable files.
+    /// Write the embedded Yuzhong scenario into DIR as editable files, or, with --census,
+    /// a scenario of the county-level units of a census table.
     ///
     /// Example: popalloc init my-scenario/ && popalloc validate my-scenario/
+    /// Example: popalloc init chongqing/ --census age_sex_2020.csv --code 5001
     Init {
         /// The directory to create (it must not hold a scenario already).
         dir: PathBuf,
+        /// A county census table (age_sex_2020.csv or age_sex_2010.csv): one area per
+        /// county-level unit, its census base graduated to single years, WPP China
+        /// mortality and fertility, no migration and no services.
+        #[arg(long, value_name = "PATH")]
+        census: Option<PathBuf>,
+        /// With --census: the code prefix of the units (a province 50, a prefecture 5001,
+        /// a county 500103); every county-level unit when omitted.
+        #[arg(long, value_name = "PREFIX", requires = "census")]
+        code: Option<String>,
     },
 }
 
@@ -337,7 +348,28 @@ fn main() -> ExitCode {
                 },
             )
         }),
-        Command::Init { dir } => Scenario::write_default(&dir)
+        Command::Init {
+            dir,
+            census: Some(census),
+            code,
+        } => popalloc::scenario::census::write_census_scenario(&dir, &census, code.as_deref())
+            .map_err(Failure::from)
+            .map(|init| {
+                let left_out = init.selection.empty.len();
+                note!(
+                    "wrote {} area(s), {:.0} residents ({} census) to {}{}; then: popalloc validate {3}",
+                    init.selection.units.len(),
+                    init.base.total(),
+                    init.year,
+                    dir.display(),
+                    if left_out > 0 {
+                        format!(" ({left_out} unit(s) without an age table left out, listed in SOURCES.md)")
+                    } else {
+                        String::new()
+                    }
+                );
+            }),
+        Command::Init { dir, .. } => Scenario::write_default(&dir)
             .map_err(Failure::from)
             .map(|()| {
                 note!(
