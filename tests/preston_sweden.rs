@@ -13,10 +13,6 @@ fn column(rows: &[std::collections::HashMap<String, String>], name: &str) -> Vec
 }
 
 #[test]
-#[cfg_attr(
-    not(shared_data),
-    ignore = "needs ../shared/data/ccmppwpp-canada beside the repository"
-)]
 fn sweden_1993_box_6_2() {
     let Some(dir) = common::shared_data("ccmppwpp-canada") else {
         return;

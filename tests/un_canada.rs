@@ -21,10 +21,6 @@ fn by_year_sex(table: &TidyTable) -> BTreeMap<(i32, Sex), Vec<f64>> {
 }
 
 #[test]
-#[cfg_attr(
-    not(shared_data),
-    ignore = "needs ../shared/data/ccmppwpp-canada beside the repository"
-)]
 fn canada_1950_2020_every_year_sex_and_age() {
     let Some(dir) = common::shared_data("ccmppwpp-canada") else {
         return;
