@@ -200,6 +200,16 @@ fn json_prints_one_document_and_quiet_silences_messages() {
     let out = popalloc().args(["project", "--json"]).output().unwrap();
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(value.as_array().unwrap().iter().any(|b| b[0] == "elderly"));
+    // -q is --quiet, before or after the command.
+    for args in [["-q", "run"], ["run", "-q"]] {
+        let out = popalloc().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]

@@ -38,7 +38,7 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     /// Print no messages on standard error, only errors.
-    #[arg(long, global = true)]
+    #[arg(short, long, global = true)]
     quiet: bool,
     /// Print the result as JSON on standard output, for scripts.
     #[arg(long, global = true)]
@@ -94,14 +94,15 @@ fn parse_seed(text: &str) -> Result<u64, String> {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a scenario (the embedded Yuzhong plan when DIR is omitted): project the
-    /// population to the horizon and print a summary.
+    /// population to the horizon, plan its services, and print a summary of both.
     ///
     /// Example: popalloc run my-scenario/ --out results/
     Run {
         /// The scenario directory (scenario.toml and its CSV files).
         dir: Option<PathBuf>,
         /// Write projection.csv, bands.csv, components.csv, need.csv, plan.csv,
-        /// targets.csv, plan.json and report.md into this directory.
+        /// targets.csv, plan.json, the SVG charts and report.md into this directory (a new
+        /// folder, an empty one or one a run wrote; replaced whole).
         #[arg(long)]
         out: Option<PathBuf>,
     },
