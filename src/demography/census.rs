@@ -254,24 +254,13 @@ pub fn read_census_from(
             expected: "a code prefix of 1 to 6 digits (e.g. 50, 5001, 500103)",
         });
     }
-    let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let csv_err = |source| Error::Csv {
-        path: path.clone(),
-        source,
-    };
-    let header = csv.headers().map_err(csv_err)?.clone();
-    crate::demography::tidy::check_unique_columns(&path, header.iter())?;
+    let mut csv = crate::demography::tidy::CsvRows::open(reader, &path)?;
     let column = |name: &'static str| {
-        header
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}') == name)
-            .ok_or_else(|| Error::MissingColumn {
-                path: path.clone(),
-                column: name,
-                expected: EXPECTED,
-            })
+        csv.column(name).ok_or_else(|| Error::MissingColumn {
+            path: path.clone(),
+            column: name,
+            expected: EXPECTED,
+        })
     };
     let columns = [
         column("code")?,
@@ -286,31 +275,13 @@ pub fn read_census_from(
     let mut county_prefectures: std::collections::BTreeSet<String> = Default::default();
     let mut order: Vec<String> = Vec::new();
     let mut problems = Vec::new();
-    for (i, record) in csv.records().enumerate() {
-        let row = i + 2;
-        let record = match record {
-            Ok(record) => record,
-            Err(source) => {
-                let io = matches!(source.kind(), csv::ErrorKind::Io(_));
-                problems.push(csv_err(source));
-                if io {
-                    break;
-                }
-                continue;
-            }
-        };
-        let parsed = match parse_census_row(&record, row, &path, &columns) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                problems.push(e);
-                continue;
-            }
-        };
+    csv.each(&mut problems, |record, row| {
+        let parsed = parse_census_row(record, row, &path, &columns)?;
         if parsed.county {
             county_prefectures.insert(parsed.code[..4].to_string());
         }
         if parsed.level == Level::Province || !prefix.is_none_or(|p| parsed.code.starts_with(p)) {
-            continue;
+            return Ok(());
         }
         let unit = units.entry(parsed.code.clone()).or_insert_with(|| {
             order.push(parsed.code.clone());
@@ -321,18 +292,17 @@ pub fn read_census_from(
             }
         });
         if unit.name != parsed.name {
-            problems.push(Error::BadField {
+            return Err(Error::BadField {
                 path: path.clone(),
                 row,
                 field: "name",
                 value: parsed.name,
                 expected: "the same name on every row of a unit",
             });
-            continue;
         }
         let cell = &mut unit.cells[parsed.sex.index()][parsed.group];
         if let Some((_, first_row)) = *cell {
-            problems.push(Error::DuplicateCell {
+            return Err(Error::DuplicateCell {
                 path: path.clone(),
                 row,
                 first_row,
@@ -340,10 +310,10 @@ pub fn read_census_from(
                 sex: parsed.sex,
                 age: CENSUS_GROUPS[parsed.group].to_string(),
             });
-            continue;
         }
         *cell = Some((parsed.value, row));
-    }
+        Ok(())
+    });
     // A row that could not be read leaves its unit incomplete: report the row only, not
     // the group it would have filled.
     crate::demography::tidy::every_problem(&path, std::mem::take(&mut problems))?;

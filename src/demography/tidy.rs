@@ -191,20 +191,8 @@ impl TidyTable {
     /// them all (named by this file).
     pub fn from_reader(reader: impl Read, path: impl AsRef<Path>, rule: ValueRule) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let mut csv = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(reader);
-        let csv_err = |source| Error::Csv {
-            path: path.clone(),
-            source,
-        };
-        let header = csv.headers().map_err(csv_err)?.clone();
-        check_unique_columns(&path, header.iter())?;
-        let column = |name: &str| {
-            header
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}') == name)
-        };
+        let mut csv = CsvRows::open(reader, &path)?;
+        let column = |name: &str| csv.column(name);
         let (year_col, area_col, sex_col, age_col) =
             (column("year"), column("area"), column("sex"), column("age"));
         let value_col = column("value").ok_or_else(|| Error::MissingColumn {
@@ -214,31 +202,16 @@ impl TidyTable {
         })?;
         let mut rows = Vec::new();
         let mut problems = Vec::new();
-        for (i, record) in csv.records().enumerate() {
-            let row = i + 2;
-            let record = match record {
-                Ok(record) => record,
-                Err(source) => {
-                    // A read failure ends the file; a malformed row is one problem more.
-                    let io = matches!(source.kind(), csv::ErrorKind::Io(_));
-                    problems.push(csv_err(source));
-                    if io {
-                        break;
-                    }
-                    continue;
-                }
-            };
-            match parse_row(
-                &record,
+        csv.each(&mut problems, |record, row| {
+            parse_row(
+                record,
                 row,
                 &path,
                 rule,
                 [year_col, area_col, sex_col, age_col, Some(value_col)],
-            ) {
-                Ok(parsed) => rows.push(parsed),
-                Err(e) => problems.push(e),
-            }
-        }
+            )
+            .map(|parsed| rows.push(parsed))
+        });
         every_problem(&path, problems)?;
         Ok(Self { path, rows })
     }
@@ -516,6 +489,79 @@ fn population_from_table(table: &TidyTable) -> Result<Population> {
         }
     }
     Ok(pop)
+}
+
+/// A CSV file opened for reading row by row: values trimmed, the header's column names
+/// checked to be distinct (a byte-order mark before the first ignored), and every row's
+/// problem collected rather than only the first. Tidy tables and census tables read
+/// through it.
+pub(crate) struct CsvRows<R> {
+    path: PathBuf,
+    csv: csv::Reader<R>,
+    header: csv::StringRecord,
+}
+
+impl<R: Read> CsvRows<R> {
+    /// Opens `reader`, named `path` in messages, and reads its header.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Csv`] when the header cannot be read; [`Error::DuplicateName`] for a column
+    /// named twice.
+    pub(crate) fn open(reader: R, path: &Path) -> Result<Self> {
+        let mut csv = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let header = csv
+            .headers()
+            .map_err(|source| Error::Csv {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .clone();
+        check_unique_columns(path, header.iter())?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            csv,
+            header,
+        })
+    }
+
+    /// The position of the column `name`, if the header has it.
+    pub(crate) fn column(&self, name: &str) -> Option<usize> {
+        self.header
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+    }
+
+    /// Hands every record and its row number (the header being row 1) to `row`; a
+    /// malformed record, or an error `row` returns, is one problem more in `problems`, and
+    /// a read failure ends the file.
+    pub(crate) fn each(
+        &mut self,
+        problems: &mut Vec<Error>,
+        mut row: impl FnMut(&csv::StringRecord, usize) -> Result<()>,
+    ) {
+        for (i, record) in self.csv.records().enumerate() {
+            match record {
+                Ok(record) => {
+                    if let Err(e) = row(&record, i + 2) {
+                        problems.push(e);
+                    }
+                }
+                Err(source) => {
+                    let io = matches!(source.kind(), csv::ErrorKind::Io(_));
+                    problems.push(Error::Csv {
+                        path: self.path.clone(),
+                        source,
+                    });
+                    if io {
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Checks that no column is named twice in a CSV header (a byte-order mark before the first
