@@ -59,7 +59,11 @@ pub fn max_input_bytes() -> u64 {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open_input(path: &Path) -> Result<std::io::Take<std::fs::File>> {
-    let limit = max_input_bytes();
+    open_within(path, max_input_bytes())
+}
+
+/// [`open_input`] with the limit given.
+fn open_within(path: &Path, limit: u64) -> Result<std::io::Take<std::fs::File>> {
     // Checked before opening: opening a FIFO for reading blocks until a writer comes.
     check_file(
         path,
@@ -94,7 +98,7 @@ pub fn open_input(path: &Path) -> Result<std::io::Take<std::fs::File>> {
 /// ```
 pub fn read_input(path: &Path) -> Result<String> {
     let limit = max_input_bytes();
-    let mut reader = open_input(path)?;
+    let mut reader = open_within(path, limit)?;
     let expected = reader
         .get_ref()
         .metadata()

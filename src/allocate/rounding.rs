@@ -630,22 +630,12 @@ fn modules_fixed(
     values: &[f64],
     settings: &StageSettings<'_>,
 ) -> Result<Option<Vec<f64>>> {
-    let mut rest = model.clone();
-    for m in modules {
+    let fixed = with_modules(model, objective, extra, modules, settings, |m, variable| {
         let built = values[m.built].round().clamp(0.0, 1.0);
-        rest.variables[m.built].lower = built;
-        rest.variables[m.built].upper = built;
-    }
-    let solved = solve(
-        &rest,
-        objective,
-        None,
-        extra,
-        Integers::Keep,
-        settings.backend,
-        settings.time_limit_seconds / 4.0,
-    );
-    Ok(attempt(solved)?.map(|s| s.values))
+        variable.lower = built;
+        variable.upper = built;
+    });
+    Ok(fixed?.map(|s| s.values))
 }
 
 /// An attempt's solve, where no plan (infeasible, or a numerical fault of the backend)
@@ -668,11 +658,26 @@ fn modules_relaxed(
     modules: &[Module],
     settings: &StageSettings<'_>,
 ) -> Result<Option<Solved>> {
+    with_modules(model, objective, extra, modules, settings, |_, variable| {
+        variable.integer = false;
+    })
+}
+
+/// The stage's MILP with each module binary changed by `change` (fixed, relaxed), solved
+/// on the stage's backend within a quarter of the time limit, or `None` without a plan.
+fn with_modules(
+    model: &Model,
+    objective: &[(usize, f64)],
+    extra: &[Row],
+    modules: &[Module],
+    settings: &StageSettings<'_>,
+    change: impl Fn(&Module, &mut crate::allocate::model::Variable),
+) -> Result<Option<Solved>> {
     let mut rest = model.clone();
     for m in modules {
-        rest.variables[m.built].integer = false;
+        change(m, &mut rest.variables[m.built]);
     }
-    let solved = solve(
+    attempt(solve(
         &rest,
         objective,
         None,
@@ -680,8 +685,7 @@ fn modules_relaxed(
         Integers::Keep,
         settings.backend,
         settings.time_limit_seconds / 4.0,
-    );
-    attempt(solved)
+    ))
 }
 
 /// The LP left when the integer variables are fixed at `values` (rounded), solved; its

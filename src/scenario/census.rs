@@ -7,9 +7,9 @@ use std::path::Path;
 
 use crate::demography::census::{CensusSelection, census_population, read_census};
 use crate::demography::life_table::LifeTable;
-use crate::demography::population::{OMEGA, Population};
+use crate::demography::population::Population;
 use crate::demography::sex::Sex;
-use crate::demography::tidy::{TidyTable, ValueRule, csv_field};
+use crate::demography::tidy::csv_field;
 use crate::error::{Error, Result};
 
 /// WPP 2024 China, medium variant: total fertility 2020–2030 (children per woman).
@@ -49,7 +49,7 @@ fn embedded(name: &str) -> Result<&'static str> {
 ///
 /// # Errors
 ///
-/// None in practice (a test reads them); the errors of [`TidyTable::from_reader`] and
+/// None in practice (a test reads them); the errors of [`TidyTable::from_reader`](crate::TidyTable::from_reader) and
 /// [`LifeTable::from_mx`].
 ///
 /// # Examples
@@ -62,22 +62,7 @@ fn embedded(name: &str) -> Result<&'static str> {
 /// ```
 pub fn wpp_china_life_tables() -> Result<[LifeTable; 2]> {
     let text = embedded("mortality_standard.csv")?;
-    let table = TidyTable::from_reader(
-        text.as_bytes(),
-        "mortality_standard.csv",
-        ValueRule::NonNegative,
-    )?;
-    let schedules = table.schedules(OMEGA, |row| row.sex)?;
-    let table_for = |sex: Sex| -> Result<LifeTable> {
-        let mx = schedules.get(&Some(sex)).ok_or_else(|| Error::MissingAge {
-            path: "mortality_standard.csv".into(),
-            area: String::new(),
-            sex,
-            age: "all".into(),
-        })?;
-        LifeTable::from_mx(sex, mx)
-    };
-    Ok([table_for(Sex::Female)?, table_for(Sex::Male)?])
+    crate::scenario::load::life_tables_by_sex(text, std::path::Path::new("mortality_standard.csv"))
 }
 
 /// The area id of a census unit: `c` and its code (e.g. `c500103`).

@@ -832,30 +832,37 @@ fn read_mortality(
                 })
             };
             let e0 = [path_for(female)?, path_for(male)?];
-            let standard_path = source.path(standard);
-            let table = TidyTable::from_reader(
-                source.read(standard)?.as_bytes(),
-                &standard_path,
-                ValueRule::NonNegative,
-            )?;
-            let schedules = table.schedules(OMEGA, |row| row.sex)?;
-            let table_for = |sex: Sex| -> Result<LifeTable> {
-                let mx = schedules.get(&Some(sex)).ok_or_else(|| Error::MissingAge {
-                    path: standard_path.clone(),
-                    area: String::new(),
-                    sex,
-                    age: "all".into(),
-                })?;
-                LifeTable::from_mx(sex, mx)
-            };
+            let standard = life_tables_by_sex(&source.read(standard)?, &source.path(standard))?;
             Ok(MortalityAssumption::Brass {
                 e0,
-                standard: Box::new([table_for(Sex::Female)?, table_for(Sex::Male)?]),
+                standard: Box::new(standard),
                 beta,
             })
         }
         _ => Err(bad("give either mx, or e0 with standard")),
     }
+}
+
+/// The female and male life tables of a death-rate file (`sex,age,value`, single years
+/// 0..=100+), named `path` in messages.
+///
+/// # Errors
+///
+/// The errors of [`TidyTable::from_reader`] and [`TidyTable::schedules`];
+/// [`Error::MissingAge`] when a sex has no rows; those of [`LifeTable::from_mx`].
+pub(crate) fn life_tables_by_sex(text: &str, path: &Path) -> Result<[LifeTable; 2]> {
+    let table = TidyTable::from_reader(text.as_bytes(), path, ValueRule::NonNegative)?;
+    let schedules = table.schedules(OMEGA, |row| row.sex)?;
+    let table_for = |sex: Sex| -> Result<LifeTable> {
+        let mx = schedules.get(&Some(sex)).ok_or_else(|| Error::MissingAge {
+            path: path.to_path_buf(),
+            area: String::new(),
+            sex,
+            age: "all".into(),
+        })?;
+        LifeTable::from_mx(sex, mx)
+    };
+    Ok([table_for(Sex::Female)?, table_for(Sex::Male)?])
 }
 
 fn read_migration(
