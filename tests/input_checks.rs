@@ -194,3 +194,77 @@ fn an_age_group_too_wide_to_hold_is_a_typed_error_not_an_abort() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// The tiny fixture with its groups from `open` on merged into one open group `open+`.
+fn with_open_group(label: &str, open: usize) -> PathBuf {
+    let dir = common::copy_fixture("tiny", &format!("input-open-{label}"));
+    let path = dir.join("base_population.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    let mut merged: Vec<((String, String), f64)> = Vec::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let from: usize = fields[2].split(['-', '+']).next().unwrap().parse().unwrap();
+        if from < open {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let key = (fields[0].to_string(), fields[1].to_string());
+        let value: f64 = fields[3].parse().unwrap();
+        match merged.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => *v += value,
+            None => merged.push((key, value)),
+        }
+    }
+    for ((area, sex), value) in &merged {
+        out.push_str(&format!("{area},{sex},{open}+,{value}\n"));
+    }
+    std::fs::write(&path, out).unwrap();
+    dir
+}
+
+/// A census table's open group (85+) is split over 85..=100 by the base year's life table:
+/// every area's and sex's count is kept, the split follows L(x) and falls with age.
+#[test]
+fn an_open_group_below_100_is_split_by_the_life_table() {
+    let full = popalloc::Scenario::load(common::copy_fixture("tiny", "input-open-full")).unwrap();
+    let dir = with_open_group("85", 85);
+    let scenario = popalloc::Scenario::load(&dir).unwrap();
+    assert_eq!(scenario.base.open_age(), popalloc::OMEGA);
+    let tables = scenario.mortality.life_tables(2020, 0.0).unwrap();
+    for a in 0..scenario.base.area_count() {
+        for sex in popalloc::Sex::ALL {
+            let split = &scenario.base.series(a, sex)[85..];
+            let old = &full.base.series(a, sex)[85..];
+            let total: f64 = old.iter().sum();
+            assert!((split.iter().sum::<f64>() - total).abs() < 1e-9);
+            // Sprague's multipliers of the last closed groups read their neighbours, so
+            // the single ages of 75-84 move; each group's count does not.
+            let (new_series, old_series) = (scenario.base.series(a, sex), full.base.series(a, sex));
+            assert_eq!(new_series[..75], old_series[..75]);
+            for from in [75, 80] {
+                let sum = |s: &[f64]| s[from..from + 5].iter().sum::<f64>();
+                assert!((sum(new_series) - sum(old_series)).abs() < 1e-9);
+            }
+            let l = &tables[sex.index()].person_years()[85..];
+            let l_sum: f64 = l.iter().sum();
+            for (x, (&value, &lx)) in split.iter().zip(l).enumerate() {
+                assert!((value - total * lx / l_sum).abs() < 1e-9, "age {}", 85 + x);
+            }
+            // Single ages 85..=99 fall; 100+ is an open interval (T(100)).
+            assert!(split[..15].windows(2).all(|w| w[1] < w[0]), "{split:?}");
+        }
+    }
+}
+
+/// An open group below 65 is refused: the stationary split is no method for working ages.
+#[test]
+fn an_open_group_below_65_is_refused_naming_the_file() {
+    let dir = with_open_group("60", 60);
+    let (code, stderr) = validate(&dir);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("base_population.csv"), "{stderr}");
+    assert!(stderr.contains("60+"), "{stderr}");
+}

@@ -1,6 +1,6 @@
 //! The embedded default scenario: Yuzhong District (渝中区), 2020 census → 2025.
 
-use popalloc::{Comparison, Scenario, TargetClass, TargetKind};
+use popalloc::{Comparison, Scenario, Sex, TargetClass, TargetKind};
 
 #[test]
 fn loads_with_the_census_total_and_eleven_streets() {
@@ -36,12 +36,52 @@ fn loads_with_the_census_total_and_eleven_streets() {
 }
 
 #[test]
-fn the_2020_elderly_share_is_what_the_plan_implies() {
+fn the_2020_base_is_the_census_table_to_the_person() {
     let s = Scenario::yuzhong().unwrap();
     let district = s.base.aggregate("district");
+    let census = popalloc::demography::census::read_census(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/data/yuzhong/census_2020.csv"),
+        Some("500103"),
+    )
+    .unwrap();
+    let unit = &census.units[0];
+    assert_eq!(unit.total(), 588_717.0);
+    let groups = popalloc::demography::census::CENSUS_GROUPS;
+    for sex in Sex::ALL {
+        let series = district.series(0, sex);
+        for (g, label) in groups.iter().enumerate() {
+            let group = popalloc::AgeGroup::parse(label).unwrap();
+            let to = group.to.unwrap_or(popalloc::OMEGA);
+            let sum: f64 = series[group.from..=to].iter().sum();
+            let census_count = unit.counts[sex.index()][g];
+            assert!(
+                (sum - census_count).abs() < 1e-6,
+                "{sex:?} {label}: {sum} in the scenario, {census_count} in the census"
+            );
+        }
+    }
+    // The figures the plan's bed ratio rests on: 116,320 aged 60+ (19.76 %), so the 1,915
+    // beds of 2020 are 16.5 per 1,000 aged 60+ (the plan says 16).
     let elderly = &s.bands[s.band_index("elderly").unwrap()];
-    let share = district.band_total(0, elderly) / district.total();
-    assert!((share - 0.203).abs() <= 0.0005, "60+ share {share}");
+    let aged_60 = district.band_total(0, elderly);
+    assert!((aged_60 - 116_320.0).abs() < 1e-6, "{aged_60}");
+    let beds = s.services.iter().find(|x| x.id == "elder_beds").unwrap();
+    let per_1000 = beds.baseline_per_1000(&s.base, &s.bands).unwrap();
+    assert!((per_1000 - 16.463).abs() < 5e-4, "{per_1000}");
+    assert_eq!(beds.stated_baseline_per_1000, Some(16.0));
+}
+
+#[test]
+fn the_memo_states_the_baseline_from_the_census_beside_the_plans() {
+    let s = Scenario::yuzhong().unwrap();
+    let projection = s.project(s.horizon()).unwrap();
+    let need = popalloc::Need::from_projection(&s, &projection).unwrap();
+    let plan = popalloc::allocate(&s, &need, &popalloc::AllocationOptions::default()).unwrap();
+    let memo = popalloc::report::memo::memo(&s, &projection, &need, &plan, "", &[]);
+    assert!(
+        memo.contains("| Elder-care beds | 1915 beds | elderly | 116320 | 16.5 | 16 |"),
+        "{memo}"
+    );
 }
 
 #[test]

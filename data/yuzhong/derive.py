@@ -73,10 +73,10 @@ WEIGHTS_2010 = {
 }
 assert WANGLONGMEN_2010 % 2 == 0 and DPH_2010 % 3 == 0
 
-TARGET_60PLUS_SHARE = 0.203      # [plan]-implied: 1,915 beds / 16 per 1,000 = 119,688 aged 60+
-
-AGE_GROUPS = ["0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 100, 5)] + ["100+"]
-GROUP_START = [0, 1] + list(range(5, 100, 5)) + [100]
+# The census's own age groups (county table of the seventh census): 0, 1-4, 5-9, ..., 80-84, 85+.
+AGE_GROUPS = ["0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 85, 5)] + ["85+"]
+GROUP_START = [0, 1] + list(range(5, 85, 5)) + [85]
+DISTRICT_60PLUS_2020 = 116_320   # [census] residents aged 60+ (county table)
 SEXES = ["female", "male"]
 
 # e0 [plan], both sexes
@@ -175,7 +175,8 @@ def fmt(x, nd):
     return f"{x:.{nd}f}"
 
 
-def group_label(age_from, age_to):
+def chongqing_label(age_from, age_to):
+    """The label of a group of the Chongqing census table (0, 1-4, 5-9, ..., 95-99, 100+)."""
     if age_from == 100:
         return "100+"
     if age_from == age_to:
@@ -184,18 +185,20 @@ def group_label(age_from, age_to):
 
 
 def split_single_years(groups):
-    """Single years 0..99 (plus 100+) from counts by AGE_GROUPS, linear split.
+    """Single years 0..84 (plus the open 85+) from counts by AGE_GROUPS, linear split.
 
-    The density (persons per single year) of each group is placed at the
+    The density (persons per single year) of each closed group is placed at the
     group's mid-age (0.5 for age 0, 3.0 for 1-4, 7.5 for 5-9, ...); the value
     of single age x is the density interpolated linearly at x + 0.5 (held
     constant beyond the last mid-age), then the single years of each group are
-    rescaled so that the group total is kept exactly."""
-    widths = [1, 4] + [5] * 19
-    mids = [0.5, 3.0] + [s + 2.5 for s in range(5, 100, 5)]
-    dens = [groups[k] / widths[k] for k in range(21)]
+    rescaled so that the group total is kept exactly.  Only the school and
+    infant bands (ages 0-17) are read from it."""
+    closed = len(AGE_GROUPS) - 1
+    widths = [GROUP_START[k + 1] - GROUP_START[k] for k in range(closed)]
+    mids = [GROUP_START[k] + widths[k] / 2 for k in range(closed)]
+    dens = [groups[k] / widths[k] for k in range(closed)]
     out = []
-    for k in range(21):
+    for k in range(closed):
         start = GROUP_START[k]
         vals = []
         for x in range(start, start + widths[k]):
@@ -203,17 +206,93 @@ def split_single_years(groups):
             if t >= mids[-1]:
                 v = dens[-1]
             else:
-                j = max(jj for jj in range(21) if mids[jj] <= t)
+                j = max(jj for jj in range(closed) if mids[jj] <= t)
                 w = (t - mids[j]) / (mids[j + 1] - mids[j])
                 v = dens[j] * (1.0 - w) + dens[j + 1] * w
             vals.append(v)
         s = sum(vals)
         out += [groups[k] * v / s if s > 0 else 0.0 for v in vals]
-    out.append(groups[21])
-    assert len(out) == 101
+    out.append(groups[closed])
+    assert len(out) == GROUP_START[-1] + 1
     assert all(abs(sum(out[GROUP_START[k]:GROUP_START[k] + widths[k]]) - groups[k]) < 1e-6
-               for k in range(21))
+               for k in range(closed))
     return out
+
+
+def controlled_rounding(rows, cols):
+    """Integers x[i][j] >= 0 with row sums `rows` and column sums `cols` (sum(rows) ==
+    sum(cols)), each within one unit of the proportional value rows[i] * cols[j] / total.
+
+    Floors first; the units left over go one per cell, to the cells with the largest
+    fractional parts first (greedy), then by augmenting paths (a small max flow: rows with
+    units left -> cells not yet raised -> columns with units left), which always completes
+    because the proportional matrix itself is a fractional solution."""
+    total = sum(rows)
+    assert total == sum(cols)
+    exact = [[r * c / total for c in cols] for r in rows]
+    x = [[math.floor(v) for v in row] for row in exact]
+    need_r = [rows[i] - sum(x[i]) for i in range(len(rows))]
+    need_c = [cols[j] - sum(x[i][j] for i in range(len(rows))) for j in range(len(cols))]
+    raised = [[False] * len(cols) for _ in rows]
+    order = sorted(((exact[i][j] - x[i][j], i, j) for i in range(len(rows))
+                    for j in range(len(cols))), key=lambda t: (-t[0], t[1], t[2]))
+    for frac, i, j in order:
+        if frac > 0 and need_r[i] > 0 and need_c[j] > 0:
+            x[i][j] += 1
+            raised[i][j] = True
+            need_r[i] -= 1
+            need_c[j] -= 1
+    # Augmenting paths: row i0 (units left) -> col j (cell not raised) -> row i (cell raised,
+    # lower it) -> col j' ... -> a column with units left.
+    while any(need_r):
+        i0 = next(i for i, n in enumerate(need_r) if n > 0)
+        prev = {}
+        frontier = [("r", i0)]
+        seen = {("r", i0)}
+        end = None
+        while frontier and end is None:
+            nxt = []
+            for kind, k in frontier:
+                if kind == "r":
+                    for j in range(len(cols)):
+                        if not raised[k][j] and ("c", j) not in seen:
+                            seen.add(("c", j))
+                            prev[("c", j)] = ("r", k)
+                            if need_c[j] > 0:
+                                end = ("c", j)
+                                break
+                            nxt.append(("c", j))
+                else:
+                    for i in range(len(rows)):
+                        if raised[i][k] and ("r", i) not in seen:
+                            seen.add(("r", i))
+                            prev[("r", i)] = ("c", k)
+                            nxt.append(("r", i))
+                if end is not None:
+                    break
+            frontier = nxt
+        assert end is not None, "controlled rounding: no augmenting path"
+        node = end
+        while node != ("r", i0):
+            p = prev[node]
+            if node[0] == "c":      # edge row p -> col node: raise the cell
+                i, j = p[1], node[1]
+                x[i][j] += 1
+                raised[i][j] = True
+            else:                   # edge col p -> row node: lower the cell
+                i, j = node[1], p[1]
+                x[i][j] -= 1
+                raised[i][j] = False
+            node = p
+        need_r[i0] -= 1
+        need_c[end[1]] -= 1
+    for i in range(len(rows)):
+        assert sum(x[i]) == rows[i]
+        for j in range(len(cols)):
+            assert x[i][j] >= 0 and abs(x[i][j] - exact[i][j]) < 1.0
+    for j in range(len(cols)):
+        assert sum(x[i][j] for i in range(len(rows))) == cols[j]
+    return x
 
 
 # --------------------------------------------------------------------------
@@ -323,6 +402,7 @@ def main(argv):
     else:
         data = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data"))
     census_path = os.path.join(data, "chongqing-census", "census_by_age.csv")
+    county_path = os.path.join(HERE, "census_2020.csv")   # Yuzhong's own rows [census]
     wpp = os.path.join(data, "wpp2024-china")
     for p in (census_path, wpp):
         if not os.path.exists(p):
@@ -330,23 +410,27 @@ def main(argv):
 
     report = []   # check figures printed at the end
 
-    # ---------------- census shapes ----------------
+    # ---------------- Chongqing census by kind (for the fertility estimates) ----------------
     census = read_csv(census_path)
-    shape = {}     # (sex, label) -> sampled persons, 2020 city
     allk = {}      # (year, sex, label) -> all kinds
     city = {}      # (year, sex, label) -> city
     for r in census:
         a_from = int(r["age_from"])
         a_to = int(r["age_to"]) if r["age_to"] else 100
-        lab = group_label(a_from, a_to)
+        lab = chongqing_label(a_from, a_to)
         v = int(r["value"])
         key = (r["year"], r["sex"], lab)
         allk[key] = allk.get(key, 0) + v
         if r["kind"] == "city":
             city[key] = v
-            if r["year"] == "2020":
-                shape[(r["sex"], lab)] = v
-    assert len(shape) == 44
+
+    # ---------------- the district's census table ----------------
+    county = {}    # (sex, group) -> persons, Yuzhong 2020 [census]
+    for r in read_csv(county_path):
+        assert r["code"] == "500103", r["code"]
+        county[(r["sex"], r["age"])] = int(r["value"])
+    assert set(county) == {(s, g) for s in SEXES for g in AGE_GROUPS}
+    assert sum(county.values()) == DISTRICT_2020
 
     # ---------------- street totals 2020 ----------------
     rest = DISTRICT_2020 - sum(KNOWN_2020.values())
@@ -357,23 +441,17 @@ def main(argv):
     totals.update(dict(zip(est_ids, est)))
     assert sum(totals.values()) == DISTRICT_2020
 
-    # ---------------- age x sex shape, tilted ----------------
+    # ---------------- age x sex: the census table, spread over the streets ----------------
+    # Every street has the district's age-sex shape; the integer cells keep both the street
+    # totals and the census cells exactly (controlled rounding).
     cells = [(s, g) for s in SEXES for g in AGE_GROUPS]
-    tot_shape = sum(shape.values())
-    share = {c: shape[c] / tot_shape for c in cells}
-    is60 = {c: GROUP_START[AGE_GROUPS.index(c[1])] >= 60 for c in cells}
-    s60 = sum(share[c] for c in cells if is60[c])
-    a = TARGET_60PLUS_SHARE / s60
-    b = (1.0 - TARGET_60PLUS_SHARE) / (1.0 - s60)
-    tilted = {c: share[c] * (a if is60[c] else b) for c in cells}
-    assert abs(sum(tilted.values()) - 1.0) < 1e-12
-    report.append(f"city 2020 60+ share (sample) {s60:.4%}; tilt a={a:.6f} b={b:.6f}")
-
+    matrix = controlled_rounding([totals[i] for i in STREET_IDS], [county[c] for c in cells])
     pop = {}   # (area, sex, group) -> int
-    for i in STREET_IDS:
-        vals = largest_remainder(totals[i], [tilted[c] for c in cells])
-        for c, v in zip(cells, vals):
+    for i, row in zip(STREET_IDS, matrix):
+        for c, v in zip(cells, row):
             pop[(i, c[0], c[1])] = v
+    report.append("base population: the 2020 census table of 500103 by sex and group, "
+                  "spread over the streets by controlled rounding")
 
     def street_sum(i, pred=lambda s, g: True):
         return sum(pop[(i, s, g)] for s in SEXES for g in AGE_GROUPS if pred(s, g))
@@ -496,14 +574,14 @@ def main(argv):
     # deaths: Chongqing CDR x (expected deaths per head at Yuzhong's 2020 structure /
     # at Chongqing's 2020 all-kinds structure), both with the WPP 2020-2025 schedule
     # (indirect standardisation; group rate = the abridged rate of the group).
-    grp_rate = {}
-    for sex in SEXES:
-        rows = {int(r["age"]): float(r["value"]) for r in mxrows if r["sex"] == sex}
-        for g, st in zip(AGE_GROUPS, GROUP_START):
-            grp_rate[(sex, g)] = rows[st]
-    exp_y = sum(grp_rate[c] * tilted[c] for c in cells)
+    wpp_rate = {}   # (sex, first age of an abridged group) -> WPP 2020-2025 m(x)
+    for r in mxrows:
+        wpp_rate[(r["sex"], int(r["age"]))] = float(r["value"])
+    exp_y = sum(wpp_rate[(s, GROUP_START[AGE_GROUPS.index(g)])] * county[(s, g)]
+                for s, g in cells) / DISTRICT_2020
     tot_all20 = sum(v for (y, s, g), v in allk.items() if y == "2020")
-    exp_cq = sum(grp_rate[(s, g)] * allk[("2020", s, g)] / tot_all20 for s, g in cells)
+    exp_cq = sum(wpp_rate[(s, int(g.split("-")[0].rstrip("+")))] * v
+                 for (y, s, g), v in allk.items() if y == "2020") / tot_all20
     rd = exp_y / exp_cq
     cbr = sum(CQ_CBR.values()) / len(CQ_CBR) * rb
     cdr = sum(CQ_CDR.values()) / len(CQ_CDR) * rd
@@ -593,7 +671,7 @@ def check(report, totals, pop, p60, d60, d02, c02, stock, bed_cells, seat_tot, n
     # every street x sex x group exactly once, non-negative integers, totals hold
     rows = read_csv(os.path.join(HERE, "base_population.csv"))
     keys = [(r["area"], r["sex"], r["age"]) for r in rows]
-    assert len(keys) == len(set(keys)) == len(STREET_IDS) * 2 * 22
+    assert len(keys) == len(set(keys)) == len(STREET_IDS) * 2 * len(AGE_GROUPS)
     assert set(keys) == {(i, s, g) for i in STREET_IDS for s in SEXES for g in AGE_GROUPS}
     per = {}
     for r in rows:
@@ -603,7 +681,12 @@ def check(report, totals, pop, p60, d60, d02, c02, stock, bed_cells, seat_tot, n
     assert per == totals
     assert sum(per.values()) == DISTRICT_2020
     share60 = d60 / DISTRICT_2020
-    assert abs(share60 - TARGET_60PLUS_SHARE) <= 0.0005, share60
+    assert d60 == DISTRICT_60PLUS_2020, d60
+    census = {}
+    for r in read_csv(os.path.join(HERE, "census_2020.csv")):
+        census[(r["sex"], r["age"])] = int(r["value"])
+    for (s, g), v in census.items():
+        assert sum(pop[(i, s, g)] for i in STREET_IDS) == v, (s, g)
 
     # stock totals
     def stot(svc, var=None):

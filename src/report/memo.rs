@@ -140,6 +140,39 @@ pub fn memo(
         let _ = writeln!(m);
     }
 
+    if !scenario.services.is_empty() {
+        let _ = writeln!(m, "## Where the district starts ({base})\n");
+        let _ = writeln!(
+            m,
+            "Capacity in {base} against the persons of each service's band in the base population:\n"
+        );
+        let _ = writeln!(
+            m,
+            "| service | capacity {base} | band | persons {base} | per 1,000 | the plan states |\n|---|---|---|---|---|---|"
+        );
+        for s in &scenario.services {
+            let band = &scenario.bands[s.band];
+            let persons: f64 = (0..scenario.base.area_count())
+                .map(|a| scenario.base.band_total(a, band))
+                .sum();
+            let ratio = s
+                .baseline_per_1000(&scenario.base, &scenario.bands)
+                .map_or("–".to_string(), |r| format!("{r:.1}"));
+            let stated = s
+                .stated_baseline_per_1000
+                .map_or("–".to_string(), |r| format!("{r}"));
+            let _ = writeln!(
+                m,
+                "| {} | {:.0} {}s | {} | {persons:.0} | {ratio} | {stated} |",
+                s.name,
+                s.total_stock(),
+                s.unit,
+                band.name()
+            );
+        }
+        let _ = writeln!(m);
+    }
+
     let _ = writeln!(m, "## The projection\n");
     let names = crate::report::SUMMARY_BANDS;
     let bands: Vec<(usize, &str)> = names

@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::demography::brass::brass_for_e0;
 use crate::demography::life_table::LifeTable;
 use crate::demography::migration::{Migrants, RogersCastro};
-use crate::error::{Error, Result};
+use crate::demography::sex::Sex;
+use crate::error::{Error, Result, check_parameter};
 
 /// A value that moves over the years: given at some years, linear between them, constant
 /// before the first and after the last.
@@ -125,6 +127,63 @@ pub enum MortalityAssumption {
         /// Brass's β.
         beta: f64,
     },
+}
+
+impl MortalityAssumption {
+    /// The district life tables (female, male) of the step starting in `year`, with
+    /// `e0_shift` years added to e0 of both sexes (Brass paths directly; death-rate files
+    /// through a Brass step with the year's table as the standard and β = 1). A shift of 0
+    /// changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoConvergence`] when the (shifted) e0 cannot be reached with Brass's model;
+    /// [`Error::InvalidParameter`] for a non-finite shift or a year the death rates do not
+    /// cover.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let [female, male] = yuzhong.mortality.life_tables(2020, 0.0)?;
+    /// assert!(female.life_expectancy() > male.life_expectancy());
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn life_tables(&self, year: i32, e0_shift: f64) -> Result<[LifeTable; 2]> {
+        check_parameter(
+            "variant e0 shift (years)",
+            e0_shift,
+            true,
+            "a finite number",
+        )?;
+        let shifted = e0_shift.abs() > 0.0;
+        match self {
+            MortalityAssumption::Mx(map) => {
+                let [f, m] = for_year(map, year).ok_or(Error::InvalidParameter {
+                    parameter: "year of the death rates",
+                    value: f64::from(year),
+                    range: "a year the mx file covers",
+                })?;
+                let tables = [
+                    LifeTable::from_mx(Sex::Female, f)?,
+                    LifeTable::from_mx(Sex::Male, m)?,
+                ];
+                if !shifted {
+                    return Ok(tables);
+                }
+                let [f, m] = tables;
+                Ok([
+                    brass_for_e0(&f, f.life_expectancy() + e0_shift, 1.0)?.1,
+                    brass_for_e0(&m, m.life_expectancy() + e0_shift, 1.0)?.1,
+                ])
+            }
+            MortalityAssumption::Brass { e0, standard, beta } => {
+                let (_, female) = brass_for_e0(&standard[0], e0[0].at(year) + e0_shift, *beta)?;
+                let (_, male) = brass_for_e0(&standard[1], e0[1].at(year) + e0_shift, *beta)?;
+                Ok([female, male])
+            }
+        }
+    }
 }
 
 /// How migration is given.

@@ -283,6 +283,11 @@ pub struct ServiceEntry {
     /// year (a facility is built whole). Omitted: additions are continuous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_addition: Option<f64>,
+    /// The base-year provision per 1,000 persons of the band as the plan states it (e.g. 16
+    /// beds per 1,000 aged 60+), reported in the memo beside the figure computed from the
+    /// stock and the base population. Omitted: only the computed figure is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated_baseline_per_1000: Option<f64>,
 }
 
 /// `[costs]`: unit costs `service,variant,add_cost,unit` and conversions

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::demography::band::Band;
+use crate::demography::census::split_open_group;
 use crate::demography::fertility::Fertility;
 use crate::demography::graduation::AgeGroup;
 use crate::demography::life_table::LifeTable;
@@ -21,7 +22,8 @@ use crate::scenario::file::{ScenarioFile, TargetEntry};
 use crate::scenario::limits::{
     AREA_ID_RULE, BUDGET_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
     MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
-    TABLE_VALUE_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
+    STATED_BASELINE_RANGE, TABLE_VALUE_RANGE, allowed_comparisons, in_range, is_area_id,
+    is_multiplier,
 };
 use crate::scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 use crate::scenario::source::Source;
@@ -131,6 +133,12 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
     let fertility = problems.take(read_fertility(source, &file, &toml_path));
     let mortality = problems.take(read_mortality(source, &file, &toml_path));
     let migration = problems.take(read_migration(source, &file, &toml_path, areas.as_deref()));
+    let base = match (base, &mortality) {
+        (Some(base), Some(mortality)) => {
+            problems.take(extend_open_group(base, mortality, file.base_year))
+        }
+        _ => None,
+    };
     let services = areas
         .as_ref()
         .map(|areas| read_services(source, &file, &toml_path, areas, &bands, &mut problems));
@@ -473,13 +481,14 @@ fn read_base(source: &Source, name: &str, areas: Option<&[Area]>) -> Result<Popu
     let text = source.read(name)?;
     let path = source.path(name);
     let population = read_population_from(text.as_bytes(), &path)?;
-    if population.open_age() != OMEGA {
+    let open = population.open_age();
+    if population.width() != 1 || !(MIN_BASE_OPEN_AGE..=OMEGA).contains(&open) {
         return Err(Error::BadAgeGroups {
             path,
             omega: OMEGA,
             problem: format!(
-                "the open group is {}+, it must be {OMEGA}+",
-                population.open_age()
+                "the open group is {open}+, it must start at an age from {MIN_BASE_OPEN_AGE} to {OMEGA} \
+                 (an open group below {OMEGA} is split over the ages to {OMEGA}+ by the base year's life table)"
             ),
         });
     }
@@ -496,8 +505,11 @@ fn read_base(source: &Source, name: &str, areas: Option<&[Area]>) -> Result<Popu
             });
         }
     }
-    let mut ordered =
-        Population::zeros(areas.iter().map(|a| a.id.clone()).collect(), 1, OMEGA + 1)?;
+    let mut ordered = Population::zeros(
+        areas.iter().map(|a| a.id.clone()).collect(),
+        1,
+        population.groups(),
+    )?;
     for (a, area) in areas.iter().enumerate() {
         let Some(from) = population.area_index(&area.id) else {
             return Err(Error::MissingAge {
@@ -514,6 +526,39 @@ fn read_base(source: &Source, name: &str, areas: Option<&[Area]>) -> Result<Popu
         }
     }
     Ok(ordered)
+}
+
+/// The lowest first age of a base population's open group: an open group from this age on
+/// is split over the single ages to `OMEGA+` by the base year's life table.
+pub(crate) const MIN_BASE_OPEN_AGE: usize = 65;
+
+/// A base population whose open group starts below [`OMEGA`] (a census table's `85+`)
+/// extended to single ages `0..=OMEGA`: each area's and sex's open group is spread over the
+/// ages from its first age to `OMEGA+` in proportion to the person-years `L(x)` of the
+/// district's life table of the base year (the stationary population of that table,
+/// [`split_open_group`]), which keeps every count exactly. A population already ending at
+/// `OMEGA+` is returned unchanged.
+fn extend_open_group(
+    base: Population,
+    mortality: &MortalityAssumption,
+    base_year: i32,
+) -> Result<Population> {
+    let open = base.open_age();
+    if open >= OMEGA {
+        return Ok(base);
+    }
+    let tables = mortality.life_tables(base_year, 0.0)?;
+    let mut extended = Population::zeros(base.areas().to_vec(), 1, OMEGA + 1)?;
+    for a in 0..base.area_count() {
+        for sex in Sex::ALL {
+            let series = base.series(a, sex);
+            let split = split_open_group(series[open], open, tables[sex.index()].person_years())?;
+            let target = extended.series_mut(a, sex);
+            target[..open].copy_from_slice(&series[..open]);
+            target[open..].copy_from_slice(&split);
+        }
+    }
+    Ok(extended)
 }
 
 fn read_bands(file: &ScenarioFile, toml: &Path) -> Result<Vec<Band>> {
@@ -994,6 +1039,12 @@ fn read_services(
                 MAX_MODULE_UNITS,
                 MODULE_RANGE,
             ),
+            (
+                "stated_baseline_per_1000",
+                entry.stated_baseline_per_1000.unwrap_or(0.0),
+                MAX_NEED_RATE * 1000.0,
+                STATED_BASELINE_RANGE,
+            ),
         ] {
             if !in_range(v, upper) {
                 problems.push(Error::InvalidSetting {
@@ -1031,6 +1082,7 @@ fn read_services(
             radius_minutes: radius.unwrap_or(f64::INFINITY),
             variants: entry.variants.clone(),
             min_addition: entry.min_addition.filter(|m| *m > 0.0),
+            stated_baseline_per_1000: entry.stated_baseline_per_1000,
             stock: vec![vec![0.0; areas.len()]; entry.variants.len()],
             add_cost: vec![f64::NAN; entry.variants.len()],
             caps: vec![None; areas.len()],

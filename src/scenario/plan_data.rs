@@ -1,6 +1,8 @@
 //! Validated planning data of a scenario: areas, services, stock, costs, caps, access,
 //! targets and expectations.
 
+use crate::demography::band::Band;
+use crate::demography::population::Population;
 use crate::scenario::target::{Comparison, ExpectationKind, TargetClass, TargetKind, TargetLevel};
 
 /// An area (street, 街道) of the district.
@@ -60,6 +62,9 @@ pub struct Service {
     pub variants: Vec<String>,
     /// Smallest addition of a variant in an area and year (0 or at least this), if any.
     pub min_addition: Option<f64>,
+    /// The base-year provision per 1,000 persons of the band as the plan states it, if
+    /// given (reported beside [`Service::baseline_per_1000`], never used in the model).
+    pub stated_baseline_per_1000: Option<f64>,
     /// Base-year capacity, `[variant][area]` (units).
     pub stock: Vec<Vec<f64>>,
     /// Cost per unit added, by variant (cost unit).
@@ -80,6 +85,29 @@ impl Service {
     /// Total base-year capacity, all variants and areas.
     pub fn total_stock(&self) -> f64 {
         self.stock.iter().flatten().sum()
+    }
+
+    /// The base-year provision per 1,000 persons of the service's band, over all areas:
+    /// [`Service::total_stock`] × 1,000 / the band's persons in `base` (`bands` are the
+    /// scenario's bands). `None` when the band holds nobody or is not in `bands`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let beds = &yuzhong.services[0];
+    /// // 1,915 beds for the 116,320 residents aged 60+ of the 2020 census.
+    /// let per_1000 = beds.baseline_per_1000(&yuzhong.base, &yuzhong.bands).unwrap();
+    /// assert!((per_1000 - 1_915.0 * 1_000.0 / 116_320.0).abs() < 1e-9);
+    /// assert_eq!(beds.stated_baseline_per_1000, Some(16.0));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn baseline_per_1000(&self, base: &Population, bands: &[Band]) -> Option<f64> {
+        let band = bands.get(self.band)?;
+        let persons: f64 = (0..base.area_count())
+            .map(|a| base.band_total(a, band))
+            .sum();
+        (persons > 0.0).then(|| self.total_stock() * 1_000.0 / persons)
     }
 }
 

@@ -1,6 +1,5 @@
 //! From a scenario's assumptions to the rates of every step, and the projection itself.
 
-use crate::demography::brass::brass_for_e0;
 use crate::demography::fertility::{FertileAges, Fertility};
 use crate::demography::life_table::LifeTable;
 use crate::demography::migration::Migrants;
@@ -8,10 +7,9 @@ use crate::demography::population::OMEGA;
 use crate::demography::population::Population;
 use crate::demography::projection::{Projection, Projector, StepFlows, StepInput};
 use crate::demography::rates::StepRates;
-use crate::demography::sex::Sex;
 use crate::error::{Error, Result, check_parameter};
 use crate::scenario::Scenario;
-use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption, for_year};
+use crate::scenario::assumptions::{FertilityAssumption, for_year};
 use crate::scenario::{HORIZON_RANGE, horizon_in_reach};
 use crate::uncertainty::Variant;
 
@@ -157,39 +155,7 @@ impl Scenario {
     /// # Ok::<(), popalloc::Error>(())
     /// ```
     pub fn life_tables_variant(&self, year: i32, e0_shift: f64) -> Result<[LifeTable; 2]> {
-        check_parameter(
-            "variant e0 shift (years)",
-            e0_shift,
-            true,
-            "a finite number",
-        )?;
-        let shifted = e0_shift.abs() > 0.0;
-        match &self.mortality {
-            MortalityAssumption::Mx(map) => {
-                let [f, m] = for_year(map, year).ok_or(Error::InvalidParameter {
-                    parameter: "year of the death rates",
-                    value: f64::from(year),
-                    range: "a year the mx file covers",
-                })?;
-                let tables = [
-                    LifeTable::from_mx(Sex::Female, f)?,
-                    LifeTable::from_mx(Sex::Male, m)?,
-                ];
-                if !shifted {
-                    return Ok(tables);
-                }
-                let [f, m] = tables;
-                Ok([
-                    brass_for_e0(&f, f.life_expectancy() + e0_shift, 1.0)?.1,
-                    brass_for_e0(&m, m.life_expectancy() + e0_shift, 1.0)?.1,
-                ])
-            }
-            MortalityAssumption::Brass { e0, standard, beta } => {
-                let (_, female) = brass_for_e0(&standard[0], e0[0].at(year) + e0_shift, *beta)?;
-                let (_, male) = brass_for_e0(&standard[1], e0[1].at(year) + e0_shift, *beta)?;
-                Ok([female, male])
-            }
-        }
+        self.mortality.life_tables(year, e0_shift)
     }
 
     /// The engine for this scenario's areas: single years, its migration timing and each

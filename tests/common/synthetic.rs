@@ -235,6 +235,7 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
                 radius_minutes: RADIUS_MINUTES,
                 variants: variants.iter().map(|v| v.0.to_string()).collect(),
                 min_addition: None,
+                stated_baseline_per_1000: None,
                 variant_caps: vec![vec![None; areas]; variants.len()],
                 stock: variants
                     .iter()
