@@ -225,3 +225,59 @@ fn street_e0_spreads_after_five_years_as_bayeslife_says_over_five() {
     );
     assert!(mean.abs() < 5.0 * expected / n.sqrt(), "mean {mean}");
 }
+
+/// A street migration-rate deviation adds `rate × population` net migrants in the step:
+/// one year at +2 % of every street moves the district by ≈ 2 % (the migrants' own births
+/// and deaths within the half year they are exposed aside).
+#[test]
+fn a_street_migration_rate_adds_that_share_of_the_population() {
+    use popalloc::uncertainty::{StreetPaths, Variant};
+    let scenario = Scenario::yuzhong().unwrap();
+    let areas = scenario.areas.len();
+    let moved = Variant {
+        streets: Some(StreetPaths {
+            areas,
+            tfr_ratio: vec![0.0; areas],
+            e0_gap: vec![0.0; areas],
+            migration_rate: vec![0.02; areas],
+        }),
+        ..Variant::default()
+    };
+    let base = scenario.project(2021).unwrap();
+    let with = scenario.project_variant(&moved, 2021).unwrap();
+    let total = |p: &popalloc::Projection| p.at(2021).unwrap().total();
+    let gained = total(&with) - total(&base);
+    let expected = 0.02 * scenario.base.total();
+    assert!(
+        (gained / expected - 1.0).abs() < 0.005,
+        "gained {gained}, expected {expected}"
+    );
+}
+
+/// The street migration-rate shock spreads the draws where the scenario assumes no
+/// migration at all (the migration factor has nothing to scale there), and it changes
+/// nothing when its σ is 0.
+#[test]
+fn street_migration_shocks_spread_a_projection_without_migration() {
+    let mut scenario = Scenario::yuzhong().unwrap();
+    for area in &mut scenario.areas {
+        area.net_migration = 0.0;
+    }
+    let mut settings = Uncertainty::none();
+    settings.draws = 40;
+    let still = MonteCarlo::new(&scenario, settings.clone())
+        .run(None)
+        .unwrap();
+    let spread = |s: &popalloc::uncertainty::MonteCarloSummary| {
+        let total = s.band_index(TOTAL_BAND).unwrap();
+        let at = |q| s.quantile(2025, total, s.district(), q).unwrap();
+        at(2) - at(0)
+    };
+    assert!(spread(&still).abs() < 1e-6, "{}", spread(&still));
+    settings.streets.migration_sigma = 0.01;
+    settings.streets.migration_rho = 0.9;
+    let moving = MonteCarlo::new(&scenario, settings).run(None).unwrap();
+    // Eleven streets, five years of AR(1) shocks of 1 % a year: the district's P10–P90
+    // spans thousands of residents.
+    assert!(spread(&moving) > 5_000.0, "{}", spread(&moving));
+}

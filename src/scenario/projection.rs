@@ -61,6 +61,43 @@ impl Scenario {
         })
     }
 
+    /// The step's net migrants with the variant's street migration-rate deviations added:
+    /// `rate × the street's population` at the start of the step, with the scenario's age
+    /// shape and female share; `None` when the variant has none for this step.
+    fn street_migrants(
+        &self,
+        variant: &Variant,
+        step: usize,
+        current: &Population,
+        migrants: &Migrants,
+    ) -> Result<Option<Migrants>> {
+        let Some(paths) = variant.streets.as_ref() else {
+            return Ok(None);
+        };
+        let areas = self.areas.len();
+        let Some(rates) = paths.migration_rate.get(step * areas..(step + 1) * areas) else {
+            return Ok(None);
+        };
+        let totals: Vec<f64> = rates
+            .iter()
+            .enumerate()
+            .map(|(a, rate)| rate * current.area_total(a))
+            .collect();
+        let extra = Migrants::from_totals(
+            &totals,
+            self.migration.female_share,
+            &self.migration.schedule.schedule(OMEGA + 1)?,
+            1.0,
+        )?;
+        let values = migrants
+            .values()
+            .iter()
+            .zip(extra.values())
+            .map(|(m, e)| m + e)
+            .collect();
+        Migrants::from_values(areas, OMEGA + 1, values).map(Some)
+    }
+
     /// The district rates of the step starting in `year` from its life tables.
     fn step_rates(
         &self,
@@ -289,7 +326,16 @@ impl Scenario {
                 let (f, m) = variant.multipliers(step, &own_fertility, &own_mortality, e_dagger);
                 projector.set_multipliers(f, m)?;
             }
-            projector.step(&current, input, &mut next, &mut flows)?;
+            match self.street_migrants(variant, step, &current, &input.migrants)? {
+                Some(migrants) => {
+                    let moved = StepInput {
+                        rates: input.rates.clone(),
+                        migrants,
+                    };
+                    projector.step(&current, &moved, &mut next, &mut flows)?;
+                }
+                None => projector.step(&current, input, &mut next, &mut flows)?,
+            }
             flows.start_year = year;
             flows.end_year = year + 1;
             visit(year + 1, &next, &flows);

@@ -184,9 +184,13 @@ impl<'a> MonteCarlo<'a> {
             tfr_rho,
             tfr_sigma,
             e0_sigma,
+            migration_rho,
+            migration_sigma,
             ..
         } = s.streets;
-        let still = tfr_sigma == 0.0 && e0_sigma == Some(0.0);
+        let still = tfr_sigma == 0.0 && e0_sigma == Some(0.0) && migration_sigma == 0.0;
+        // Drawn only when asked for, so that draws without it keep their random streams.
+        let moving = migration_sigma > 0.0;
         // The e0 gap's parameters are bayesLife's, per 5-year step.
         let e0_rho = s.streets.annual_e0_rho();
         let streets = (!still).then(|| {
@@ -194,7 +198,9 @@ impl<'a> MonteCarlo<'a> {
             let steps = district_e0.len();
             let mut tfr_ratio = vec![0.0; steps * areas];
             let mut e0_gap = vec![0.0; steps * areas];
+            let mut migration_rate = vec![0.0; if moving { steps * areas } else { 0 }];
             let (mut d, mut g) = (vec![0.0; areas], vec![0.0; areas]);
+            let mut r = vec![0.0; areas];
             for (step, e0) in district_e0.iter().enumerate() {
                 let sigma = s.streets.annual_e0_sigma(e0 + e0_shift);
                 for i in 0..areas {
@@ -204,12 +210,18 @@ impl<'a> MonteCarlo<'a> {
                     g[i] = e0_rho * g[i] + sigma * z2;
                     tfr_ratio[step * areas + i] = d[i];
                     e0_gap[step * areas + i] = g[i];
+                    if moving {
+                        let z3: f64 = StandardNormal.sample(&mut rng);
+                        r[i] = migration_rho * r[i] + migration_sigma * z3;
+                        migration_rate[step * areas + i] = r[i];
+                    }
                 }
             }
             StreetPaths {
                 areas,
                 tfr_ratio,
                 e0_gap,
+                migration_rate,
             }
         });
         Variant {

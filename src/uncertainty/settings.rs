@@ -69,6 +69,13 @@ pub struct StreetSection {
     /// [`StreetDeviation::annual_e0_sigma`] says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e0_sigma: Option<f64>,
+    /// Autocorrelation of each street's deviation in its net migration rate, per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_rho: Option<f64>,
+    /// Standard deviation of the yearly shock to that rate (net migrants a year per
+    /// resident: 0.01 = 1 % of the street's population).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_sigma: Option<f64>,
 }
 
 /// `[uncertainty.sensitivity]`: how far each assumption is moved down and up.
@@ -89,6 +96,12 @@ pub struct SensitivitySection {
     pub multiplier: Option<f64>,
 }
 
+/// The largest yearly shock to a street's net migration rate: half its population a year.
+const MAX_MIGRATION_RATE_SIGMA: f64 = 0.5;
+
+/// That range in words.
+const MIGRATION_RATE_SIGMA_RANGE: &str = "from 0 to 0.5 net migrants a year per resident";
+
 /// AR(1) deviations of the streets from the district (DESIGN §4): each year
 /// `d(t) = ρ·d(t−1) + σ·ε`, ε standard normal, d = 0 at the base year. The TFR deviation is
 /// added to the street's fertility multiplier (its TFR relative to the district's); the e0
@@ -107,6 +120,13 @@ pub struct StreetDeviation {
     pub e0_rho: f64,
     /// 5-year shock to the gap (years); `None`: [`StreetDeviation::bayeslife_e0_sigma`].
     pub e0_sigma: Option<f64>,
+    /// Autocorrelation of the street's deviation in its net migration rate, per year.
+    pub migration_rho: f64,
+    /// Yearly shock to that rate (net migrants a year per resident). Each year the street
+    /// gains `rate × its population` net migrants beyond the scenario's, with the
+    /// scenario's age shape and female share: the one deviation that does not vanish
+    /// where the scenario assumes no migration at all. 0: none.
+    pub migration_sigma: f64,
 }
 
 impl StreetDeviation {
@@ -298,6 +318,8 @@ impl Default for Uncertainty {
                 tfr_sigma: 0.02086,
                 e0_rho: 0.95,
                 e0_sigma: None,
+                migration_rho: 0.0,
+                migration_sigma: 0.0,
             },
             sensitivity: SensitivitySteps {
                 tfr: 0.1,
@@ -330,6 +352,8 @@ impl Uncertainty {
                 tfr_sigma: 0.0,
                 e0_rho: 0.0,
                 e0_sigma: Some(0.0),
+                migration_rho: 0.0,
+                migration_sigma: 0.0,
             },
             ..Self::default()
         }
@@ -390,6 +414,11 @@ impl Uncertainty {
             for (field, given, slot) in [
                 ("streets.tfr_rho", st.tfr_rho, &mut d.tfr_rho),
                 ("streets.e0_rho", st.e0_rho, &mut d.e0_rho),
+                (
+                    "streets.migration_rho",
+                    st.migration_rho,
+                    &mut d.migration_rho,
+                ),
             ] {
                 if let Some(v) = given {
                     setting(field, v, (-1.0..=1.0).contains(&v), "in [-1, 1]");
@@ -403,6 +432,15 @@ impl Uncertainty {
             if let Some(v) = st.e0_sigma {
                 setting("streets.e0_sigma", v, v >= 0.0, ">= 0");
                 d.e0_sigma = Some(v);
+            }
+            if let Some(v) = st.migration_sigma {
+                setting(
+                    "streets.migration_sigma",
+                    v,
+                    (0.0..=MAX_MIGRATION_RATE_SIGMA).contains(&v),
+                    MIGRATION_RATE_SIGMA_RANGE,
+                );
+                d.migration_sigma = v;
             }
         }
         if let Some(se) = &s.sensitivity {

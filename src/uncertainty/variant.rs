@@ -70,6 +70,10 @@ pub struct StreetPaths {
     pub tfr_ratio: Vec<f64>,
     /// Deviations of the street − district e0 gap (years).
     pub e0_gap: Vec<f64>,
+    /// Deviations of the street's net migration rate (net migrants a year per resident at
+    /// the start of the step), added to the scenario's migrants with its age shape and
+    /// female share; empty when the draw has none.
+    pub migration_rate: Vec<f64>,
 }
 
 impl Variant {
@@ -82,7 +86,12 @@ impl Variant {
     /// use popalloc::uncertainty::{StreetPaths, Variant};
     ///
     /// let v = Variant {
-    ///     streets: Some(StreetPaths { areas: 2, tfr_ratio: vec![0.1, -2.0], e0_gap: vec![0.0, 1.0] }),
+    ///     streets: Some(StreetPaths {
+    ///         areas: 2,
+    ///         tfr_ratio: vec![0.1, -2.0],
+    ///         e0_gap: vec![0.0, 1.0],
+    ///         migration_rate: Vec::new(),
+    ///     }),
     ///     ..Variant::default()
     /// };
     /// let (f, m) = v.multipliers(0, &[1.0, 1.0], &[1.0, 1.0], 10.0);
