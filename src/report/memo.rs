@@ -132,6 +132,17 @@ pub fn memo(
         m,
         "\nWhere each number comes from (plan, census, WPP or estimate, with the method) is stated in the scenario's SOURCES.md.\n"
     );
+    let warnings = scenario.plausibility_warnings();
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            m,
+            "**Values outside demographic plausibility** (valid, but check that each is meant):\n"
+        );
+        for warning in &warnings {
+            let _ = writeln!(m, "- {warning}");
+        }
+        let _ = writeln!(m);
+    }
     if !scenario.files_outside.is_empty() {
         let _ = writeln!(m, "Files read from outside the scenario's folder:\n");
         for (setting, name, read) in &scenario.files_outside {

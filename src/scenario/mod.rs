@@ -14,6 +14,7 @@ pub mod file;
 mod limits;
 mod load;
 pub mod plan_data;
+pub mod plausibility;
 mod projection;
 mod source;
 pub mod target;

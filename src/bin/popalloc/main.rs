@@ -295,13 +295,19 @@ fn main() -> ExitCode {
         } => load(dir.as_ref()).and_then(|s| sweep(&s, &target, from, to, steps, chart.as_deref())),
         Command::ExportLp { dir, out } => load(dir.as_ref()).and_then(|s| export(&s, out.as_ref())),
         Command::Validate { dir } => load(Some(&dir)).map(|s| {
+            let warnings = s.plausibility_warnings();
             if json() {
+                let listed: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
                 outln!(
-                    "{{\"valid\": true, \"areas\": {}, \"services\": {}, \"targets\": {}}}",
+                    "{{\"valid\": true, \"areas\": {}, \"services\": {}, \"targets\": {}, \"warnings\": {}}}",
                     s.areas.len(),
                     s.services.len(),
-                    s.targets.len()
+                    s.targets.len(),
+                    serde_json::to_string(&listed).unwrap_or_else(|_| "[]".into())
                 );
+            }
+            for warning in &warnings {
+                note!("warning: {warning}");
             }
             note!(
                 "{}: valid ({} areas, {} services, {} targets)",
