@@ -333,3 +333,52 @@ fn bad_command_lines_exit_1_naming_the_value_and_never_panic() {
         "{stderr}"
     );
 }
+
+/// `init --template` writes a folder that runs at once, whose memo shows "[to fill]" beside
+/// every assumption instead of Yuzhong's census, and whose SOURCES.md is a skeleton.
+#[test]
+fn a_template_runs_and_its_memo_cites_placeholders_not_yuzhong() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("new-district");
+    let out = popalloc()
+        .args(["init", "--template"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.join("census_2020.csv").exists());
+    let sources = std::fs::read_to_string(dir.join("SOURCES.md")).unwrap();
+    assert!(
+        sources.contains("## base_population.csv\n\n[to fill]"),
+        "{sources}"
+    );
+    assert!(!sources.contains("seventh census"), "{sources}");
+    let results = root.path().join("out");
+    let out = popalloc()
+        .arg("run")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&results)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let memo = std::fs::read_to_string(results.join("report.md")).unwrap();
+    assert!(memo.starts_with("# New district (template)"), "{memo}");
+    assert!(memo.contains("| [to fill] the base population"), "{memo}");
+    assert!(!memo.contains("500103"), "{memo}");
+    // --template and --census exclude each other.
+    let both = popalloc()
+        .args(["init", "--template", "--census", "x.csv"])
+        .arg(root.path().join("both"))
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(1));
+}

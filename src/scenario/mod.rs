@@ -18,6 +18,7 @@ pub mod plausibility;
 mod projection;
 mod source;
 pub mod target;
+pub mod template;
 
 /// The longest projection a scenario may ask for, in years from its base year.
 ///

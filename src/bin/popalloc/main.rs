@@ -234,6 +234,10 @@ enum Command {
         /// a county 500103); every county-level unit when omitted.
         #[arg(long, value_name = "PREFIX", requires = "census")]
         code: Option<String>,
+        /// A template for a new district: the default files with the name, [provenance]
+        /// and SOURCES.md as placeholders marked "[to fill]".
+        #[arg(long, conflicts_with = "census")]
+        template: bool,
     },
 }
 
@@ -359,6 +363,7 @@ fn main() -> ExitCode {
             dir,
             census: Some(census),
             code,
+            ..
         } => popalloc::scenario::census::write_census_scenario(&dir, &census, code.as_deref())
             .map_err(Failure::from)
             .map(|init| {
@@ -374,6 +379,18 @@ fn main() -> ExitCode {
                     } else {
                         String::new()
                     }
+                );
+            }),
+        Command::Init {
+            dir,
+            template: true,
+            ..
+        } => Scenario::write_template(&dir)
+            .map_err(Failure::from)
+            .map(|()| {
+                note!(
+                    "wrote a template for a new district to {}: replace its numbers (still Yuzhong's) and every \"[to fill]\" in scenario.toml and SOURCES.md, then: popalloc validate {0}",
+                    dir.display()
                 );
             }),
         Command::Init { dir, .. } => Scenario::write_default(&dir)
