@@ -1,13 +1,45 @@
 //! # popalloc
 //!
 //! Projects a district's population by single year of age, sex and street with the
-//! cohort-component method, and (in later stages) turns it into need for elder-care beds,
-//! childcare places and school seats and allocates them at least cost.
+//! cohort-component method, turns it into need for elder-care beds, childcare places and
+//! school seats, and allocates new capacity to the streets at least cost so that a
+//! public-service plan's targets hold: binding targets (约束性) as hard constraints,
+//! expected ones (预期性) as closely as they can be met.
 //!
-//! The flow runs one way, one module per stage: scenario → [`demography`] → need → allocate
-//! → [`report`]. This crate root re-exports what a user needs.
+//! # The flow
+//!
+//! The flow runs one way, one module per stage:
+//!
+//! | stage | module | main items |
+//! |---|---|---|
+//! | a district, its assumptions and its plan's targets | [`scenario`] | [`Scenario::load`], [`Scenario::yuzhong`], [`Scenario::plausibility_warnings`] |
+//! | the population, year by year | [`demography`] | [`Scenario::project`] → [`Projection`]; [`LifeTable`], [`Projector`], [`demography::census`] |
+//! | need by street, service and year | [`need`] | [`Need::from_projection`] |
+//! | the least-cost plan | [`allocate`](mod@allocate) | [`allocate()`] → [`Allocation`]: a [`Plan`] or a [`Conflict`] |
+//! | uncertainty | [`uncertainty`] | Monte Carlo draws, sensitivity, plans against the draws |
+//! | files for people | [`report`] | CSV, JSON, the Markdown memo and SVG charts |
 //!
 //! # Examples
+//!
+//! The default scenario (Yuzhong District, 渝中区, Chongqing: the 2020 census to the plan's
+//! 2025 targets) from projection to plan, as in the README:
+//!
+//! ```
+//! use popalloc::{Allocation, AllocationOptions, Need, Scenario, TargetStatus, allocate};
+//!
+//! let scenario = Scenario::yuzhong()?;
+//! let projection = scenario.project(scenario.horizon())?;
+//! let need = Need::from_projection(&scenario, &projection)?;
+//! match allocate(&scenario, &need, &AllocationOptions::default())? {
+//!     Allocation::Plan(plan) => {
+//!         // Every binding target holds in a plan.
+//!         let nursing = plan.targets.iter().find(|t| t.id == "nursing_share_2025").unwrap();
+//!         assert_eq!(nursing.status, TargetStatus::Met);
+//!     }
+//!     Allocation::Conflict(conflict) => panic!("{}", conflict.message),
+//! }
+//! # Ok::<(), popalloc::Error>(())
+//! ```
 //!
 //! A life table from death rates, and the survival ratios a projection uses:
 //!
