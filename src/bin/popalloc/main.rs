@@ -68,6 +68,13 @@ macro_rules! note {
 
 pub(crate) use {note, out, outln};
 
+/// `text` padded with spaces to `width` terminal columns (by display width: a Chinese
+/// character takes two), never cut.
+pub(crate) fn pad(text: &str, width: usize) -> String {
+    let shown = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
+}
+
 mod uncertainty;
 
 /// Prints a value as JSON on standard output.
@@ -762,12 +769,9 @@ fn project(scenario: &Scenario, projection: &Projection) -> Result<(), Failure> 
     for (i, area) in scenario.areas.iter().enumerate() {
         let elderly = band("elderly").map_or(f64::NAN, |b| last.band_total(i, b));
         let infants = band("infants").map_or(f64::NAN, |b| last.band_total(i, b));
-        // Chinese characters take two columns in a terminal: pad by display width.
-        let label = format!("{} {}", area.name_en, area.name_zh);
-        let width = area.name_en.chars().count() + 1 + 2 * area.name_zh.chars().count();
+        let label = pad(&format!("{} {}", area.name_en, area.name_zh), 23);
         outln!(
-            "{label}{} {:>10.0} {:>10.0} {:>8} {:>8.0}",
-            " ".repeat(23usize.saturating_sub(width)),
+            "{label} {:>10.0} {:>10.0} {:>8} {:>8.0}",
             scenario.base.area_total(i),
             last.area_total(i),
             percent(elderly, last.area_total(i)),
@@ -790,6 +794,14 @@ fn percent(part: f64, whole: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_are_padded_by_terminal_columns_not_characters() {
+        // 解放碑 is three characters and six columns.
+        assert_eq!(pad("解放碑 Jiefangbei", 20), "解放碑 Jiefangbei   ");
+        assert_eq!(pad("Jiefangbei", 12), "Jiefangbei  ");
+        assert_eq!(pad("a long label", 4), "a long label");
+    }
 
     #[test]
     fn a_solver_that_gives_up_exits_3_and_bad_input_1() {

@@ -367,7 +367,7 @@ pub fn run_sensitivity(scenario: &Scenario, args: &SensitivityArgs) -> Result<()
     crate::outln!();
     for i in order {
         let row = &s.rows[i];
-        crate::out!("{:<44}", row.label);
+        crate::out!("{}", crate::pad(&row.label, 44));
         for c in &columns {
             let b = s.bands.iter().position(|x| x == c).unwrap_or(0);
             crate::out!(" {:>9.0} /{:>8.0}", row.low.bands[b], row.high.bands[b]);
