@@ -1,14 +1,12 @@
 //! Tornado charts of a one-at-a-time sensitivity run: one bar per assumption from the
 //! baseline to the measure with the assumption stepped down and up, largest swing on top.
 
-use plotters::element::Text;
 use plotters::prelude::{Color, PathElement, Rectangle};
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    Axis, GREY, HEIGHT, LABEL_SIZE, LegendEntry, MARGIN, Mesh, ROW_HEIGHT, Sign, Swatch,
-    TITLE_HEIGHT, WIDTH, X_LABEL_AREA, axis_range, check_labels, check_value, colour, draw_legend,
-    empty_chart, font, frame, max_rows, plot, render, row_position, value_extent,
+    Axis, GREY, HEIGHT, LegendEntry, MARGIN, Mesh, ROW_HEIGHT, Sign, Swatch, TITLE_HEIGHT, WIDTH,
+    X_LABEL_AREA, axis_range, check_labels, check_value, colour, draw_legend, empty_chart, frame,
+    max_rows, plot, render, row_position, value_extent,
 };
 use crate::Result;
 
@@ -77,7 +75,15 @@ pub fn tornado_chart(
     if bars.is_empty() {
         return empty_chart(TORNADO, title, &x_desc, "assumption");
     }
-    let mut order: Vec<usize> = (0..bars.len()).collect();
+    // A bar that moves nothing (both steps at the baseline) has no row: it is counted in
+    // the legend instead.
+    let still = bars
+        .iter()
+        .filter(|b| swing(b) == 0.0 && b.low == baseline)
+        .count();
+    let mut order: Vec<usize> = (0..bars.len())
+        .filter(|&i| !(swing(&bars[i]) == 0.0 && bars[i].low == baseline))
+        .collect();
     // A stable sort keeps the input order among equal swings.
     order.sort_by(|&a, &b| swing(&bars[b]).total_cmp(&swing(&bars[a])));
 
@@ -107,13 +113,23 @@ pub fn tornado_chart(
         LegendEntry::new("step down".to_owned(), Swatch::Bar(down)),
         LegendEntry::new("step up".to_owned(), Swatch::Bar(up)),
     ];
+    // The baseline is named in the legend, where it cannot overprint the top bar.
+    legend.push(LegendEntry::new(
+        format!("baseline {}", super::format_number(baseline, 0)),
+        Swatch::Outline(GREY),
+    ));
     if left_out > 0 {
         legend.push(LegendEntry::new(
             format!("{left_out} smaller swings not shown"),
             Swatch::Outline(GREY),
         ));
     }
-    let baseline_label = format!("baseline {}", super::format_number(baseline, 0));
+    if still > 0 {
+        legend.push(LegendEntry::new(
+            format!("{still} without effect not shown"),
+            Swatch::Outline(GREY),
+        ));
+    }
 
     render(TORNADO, (WIDTH, height), |root| {
         let (plot_area, legend_area) = frame(root, title, &legend)?;
@@ -141,13 +157,6 @@ pub fn tornado_chart(
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(baseline, 0.0), (baseline, row_position(n))],
             GREY.stroke_width(2),
-        )))?;
-        chart.draw_series(std::iter::once(Text::new(
-            baseline_label.clone(),
-            (baseline, row_position(n)),
-            font(LABEL_SIZE)
-                .color(&GREY)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
         )))?;
         draw_legend(&legend_area, &legend)
     })
@@ -205,6 +214,35 @@ mod tests {
         assert!(svg.contains("cost (yuan)"));
         // Two bars per row.
         assert!(svg.matches("<rect").count() >= 6);
+    }
+
+    #[test]
+    fn a_bar_without_effect_has_no_row_and_the_baseline_is_named_in_the_legend() {
+        let bars = [
+            TornadoBar {
+                label: "moves",
+                low: 90.0,
+                high: 120.0,
+            },
+            TornadoBar {
+                label: "still",
+                low: 100.0,
+                high: 100.0,
+            },
+        ];
+        let svg = tornado_chart("t", "cost", 100.0, &bars, "yuan").unwrap();
+        assert_eq!(label_rows(&svg, &["moves", "still"]).len(), 1);
+        assert!(svg.contains("1 without effect not shown"), "{svg}");
+        // The baseline's label sits in the legend column on the right, not over the bars.
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let x = doc
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("text") && n.text().is_some_and(|t| t.trim() == "baseline 100")
+            })
+            .and_then(|n| n.attribute("x")?.parse::<f64>().ok())
+            .unwrap();
+        assert!(x > 0.6 * f64::from(WIDTH), "{x}");
     }
 
     #[test]
