@@ -106,10 +106,21 @@ fn run_writes_every_output() {
     for band in ["elderly", "infants", "primary", "persons"] {
         assert!(bands.contains(band), "bands.svg lacks {band}");
     }
+    // Services by name, one panel per unit; a service that adds nothing has no bars.
     let additions = svg("additions.svg");
-    for label in ["elder_beds", "childcare", "解放碑 Jiefangbei"] {
+    for label in [
+        "Elder-care beds",
+        "Childcare places (under 3)",
+        "解放碑 Jiefangbei",
+        "Units: beds",
+        "Units: places",
+    ] {
         assert!(additions.contains(label), "additions.svg lacks {label}");
     }
+    assert!(
+        !additions.contains("Senior secondary seats"),
+        "senior adds nothing"
+    );
     let pyramid = svg("pyramid_district.svg");
     assert!(pyramid.contains("2020") && pyramid.contains("2025") && pyramid.contains("persons"));
     for area in &s.areas {
@@ -239,11 +250,18 @@ fn sensitivity_prints_a_tornado_table_and_writes_its_charts() {
     let s = Scenario::yuzhong().unwrap();
     // 25 rows × (bands + total); no plan, so no cost or target measures.
     assert_eq!(count, (3 + 2 * s.areas.len()) * (s.bands.len() + 1));
-    for chart in ["tornado_elderly.svg", "tornado_infants.svg"] {
+    for (chart, moving) in [
+        ("tornado_elderly.svg", "e0"),
+        ("tornado_infants.svg", "TFR"),
+    ] {
         let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
         roxmltree::Document::parse(&svg).unwrap();
-        assert!(svg.contains("TFR"), "{chart}");
+        assert!(svg.contains(moving), "{chart}");
     }
+    // Five years on, the TFR cannot move the 60+: its row is left out, and counted.
+    let elderly = std::fs::read_to_string(dir.join("tornado_elderly.svg")).unwrap();
+    assert!(!elderly.contains("TFR"), "tornado_elderly.svg");
+    assert!(elderly.contains("without effect not shown"));
     assert!(!dir.join("tornado_cost.svg").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }

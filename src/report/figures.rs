@@ -10,6 +10,12 @@ use crate::error::Result;
 use crate::report::charts;
 use crate::scenario::Scenario;
 
+/// Bands from this age on are drawn in the panel of adults and the old.
+const ADULT_AGE: usize = 18;
+
+/// Additions below this (units, over the whole plan period) count as none.
+const ADDED_NOTHING: f64 = 0.5;
+
 /// One chart: its file name, a caption for the memo, and the SVG text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
@@ -94,44 +100,66 @@ pub fn all(
         )?;
     }
     let years: Vec<i32> = projection.states.iter().map(|(y, _)| *y).collect();
-    let series: Vec<(&str, Vec<f64>)> = crate::report::SUMMARY_BANDS
+    let districts: Vec<Population> = projection
+        .states
+        .iter()
+        .map(|(_, p)| p.aggregate("district"))
+        .collect();
+    // Two panels, each on its own axis: the bands of adults and the old (the 60+ are ten
+    // times any school age) and those of children.
+    let (mut older, mut children): (Vec<(&str, Vec<f64>)>, Vec<(&str, Vec<f64>)>) =
+        (Vec::new(), Vec::new());
+    for b in crate::report::SUMMARY_BANDS
         .iter()
         .filter_map(|n| scenario.band_index(n))
-        .map(|b| {
-            let band = &scenario.bands[b];
-            let values = projection
-                .states
-                .iter()
-                .map(|(_, p)| p.aggregate("district").band_total(0, band))
-                .collect();
-            (band.name(), values)
-        })
-        .collect();
+    {
+        let band = &scenario.bands[b];
+        let values = districts.iter().map(|p| p.band_total(0, band)).collect();
+        if band.from() >= ADULT_AGE {
+            older.push((band.name(), values));
+        } else {
+            children.push((band.name(), values));
+        }
+    }
     figures.push(Figure {
         file: "bands.svg".into(),
         caption: "Aged 60+, under 3 and school ages over time, district".into(),
-        svg: charts::bands_over_time(&format!("{name}: age bands"), &years, &series, "persons")?,
+        svg: charts::bands_panels(
+            &format!("{name}: age bands"),
+            &years,
+            &[("older ages", &older[..]), ("children", &children[..])],
+            "persons",
+        )?,
     });
     if let (Allocation::Plan(plan), false) = (allocation, super::nothing_to_plan(scenario)) {
         let streets: Vec<String> = scenario.areas.iter().map(|a| a.label()).collect();
         let street_labels: Vec<&str> = streets.iter().map(String::as_str).collect();
-        let services: Vec<(&str, Vec<f64>)> = scenario
-            .services
+        // One panel per unit (beds, places, seats); services that add nothing are left out.
+        let mut units: Vec<(String, Vec<(&str, Vec<f64>)>)> = Vec::new();
+        for s in &scenario.services {
+            let added: Vec<f64> = scenario
+                .areas
+                .iter()
+                .map(|a| {
+                    plan.rows
+                        .iter()
+                        .filter(|r| r.area == a.id && r.service == s.id)
+                        .map(|r| r.added)
+                        .sum()
+                })
+                .collect();
+            if added.iter().all(|v| v.abs() < ADDED_NOTHING) {
+                continue;
+            }
+            let unit = format!("{}s", s.unit);
+            match units.iter_mut().find(|(u, _)| *u == unit) {
+                Some((_, services)) => services.push((s.name.as_str(), added)),
+                None => units.push((unit, vec![(s.name.as_str(), added)])),
+            }
+        }
+        let panels: Vec<(&str, &[(&str, Vec<f64>)])> = units
             .iter()
-            .map(|s| {
-                let added = scenario
-                    .areas
-                    .iter()
-                    .map(|a| {
-                        plan.rows
-                            .iter()
-                            .filter(|r| r.area == a.id && r.service == s.id)
-                            .map(|r| r.added)
-                            .sum()
-                    })
-                    .collect();
-                (s.id.as_str(), added)
-            })
+            .map(|(unit, services)| (unit.as_str(), &services[..]))
             .collect();
         figures.push(Figure {
             file: "additions.svg".into(),
@@ -139,11 +167,10 @@ pub fn all(
                 "Additions by street and service, {}–{horizon}",
                 base_year + 1
             ),
-            svg: charts::additions_by_street(
+            svg: charts::additions_panels(
                 &format!("{name}: additions {}–{horizon}", base_year + 1),
                 &street_labels,
-                &services,
-                "units (beds, places, seats)",
+                &panels,
             )?,
         });
     }

@@ -355,13 +355,104 @@ pub fn bands_over_time(
         check_length(BANDS, label, "years", years.len(), values.len())?;
         check_values(BANDS, label, values, Sign::Any)?;
     }
-    let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
-        return empty_chart(BANDS, title, "year", unit);
-    };
-    if series.is_empty() {
+    if years.is_empty() || series.is_empty() {
         return empty_chart(BANDS, title, "year", unit);
     }
+    render(BANDS, (WIDTH, HEIGHT), |root| {
+        draw_bands(root, title, TITLE_SIZE, years, series, unit, 0)
+    })
+}
 
+/// Persons in age bands over time in stacked panels that share the years, each with its
+/// own title, legend and y axis (which starts at 0): bands of very different sizes (the
+/// 60+ against the school ages) each fill their panel instead of squashing the smaller.
+///
+/// `panels` holds, for each panel, its title and its bands (label and one value per year).
+/// The colours run on across the panels, so a band keeps one colour throughout.
+///
+/// # Errors
+///
+/// As [`bands_over_time`], for every panel.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::report::charts::bands_panels;
+///
+/// let older = [("60+", vec![116_320.0, 138_227.0])];
+/// let children = [("0–2", vec![11_834.0, 7_464.0]), ("6–11", vec![26_099.0, 26_116.0])];
+/// let svg = bands_panels(
+///     "渝中区 Yuzhong: age bands",
+///     &[2020, 2025],
+///     &[("aged 60+", &older[..]), ("children", &children[..])],
+///     "persons",
+/// )?;
+/// assert!(svg.contains("children") && svg.contains("6–11"));
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn bands_panels(
+    title: &str,
+    years: &[i32],
+    panels: &[(&str, &[(&str, Vec<f64>)])],
+    unit: &str,
+) -> Result<String> {
+    check_labels(BANDS, panels.iter().map(|(label, _)| *label))?;
+    let all: Vec<(&str, Vec<f64>)> = panels
+        .iter()
+        .flat_map(|(_, series)| series.iter().map(|(l, v)| (*l, v.clone())))
+        .collect();
+    // The checks and the empty chart of the single-panel chart apply to every band.
+    let single = bands_over_time(title, years, &all, unit)?;
+    let panels: Vec<&(&str, &[(&str, Vec<f64>)])> = panels
+        .iter()
+        .filter(|(_, series)| !series.is_empty())
+        .collect();
+    if panels.len() < 2 {
+        return Ok(single);
+    }
+    const PANEL: u32 = 360;
+    let height = u32::try_from(panels.len())
+        .unwrap_or(u32::MAX)
+        .saturating_mul(PANEL)
+        .saturating_add(TITLE_HEIGHT)
+        .clamp(HEIGHT, MAX_HEIGHT);
+    render(BANDS, (WIDTH, height), |root| {
+        let body = root.titled(
+            title,
+            (FontFamily::Name(FONT_FAMILY), TITLE_SIZE, FontStyle::Bold),
+        )?;
+        let areas = body.split_evenly((panels.len(), 1));
+        let mut first_colour = 0;
+        for ((panel_title, series), area) in panels.iter().zip(&areas) {
+            draw_bands(
+                area,
+                panel_title,
+                DESC_SIZE,
+                years,
+                series,
+                unit,
+                first_colour,
+            )?;
+            first_colour += series.len();
+        }
+        Ok(())
+    })
+}
+
+/// Draws one panel of bands over time on `area`: its title, the lines with markers and a
+/// legend; the bands' colours start at `first_colour`. The data were checked.
+fn draw_bands(
+    area: &Area<'_>,
+    title: &str,
+    title_size: f64,
+    years: &[i32],
+    series: &[(&str, Vec<f64>)],
+    unit: &str,
+    first_colour: usize,
+) -> Drawn {
+    let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+        return Ok(());
+    };
     let (first, last) = (f64::from(first), f64::from(last));
     let pad = ((last - first) * 0.03).max(0.5);
     let x = Axis::years(first - pad, last + pad);
@@ -372,27 +463,31 @@ pub fn bands_over_time(
         .iter()
         .enumerate()
         .map(|(i, (label, _))| {
-            LegendEntry::new((*label).to_owned(), Swatch::Line(colour(i), marker(i)))
+            let c = first_colour + i;
+            LegendEntry::new((*label).to_owned(), Swatch::Line(colour(c), marker(c)))
         })
         .collect();
-
-    render(BANDS, (WIDTH, HEIGHT), |root| {
-        let (plot_area, legend_area) = frame(root, title, &legend)?;
-        let mut chart = plot(&plot_area, x, y, "year", unit, Mesh::Both)?;
-        for (i, (_, values)) in series.iter().enumerate() {
-            let points: Vec<(f64, f64)> = years
-                .iter()
-                .zip(values)
-                .map(|(&year, &value)| (f64::from(year), value))
-                .collect();
-            chart.draw_series(std::iter::once(PathElement::new(
-                points.clone(),
-                colour(i).stroke_width(2),
-            )))?;
-            draw_markers(&mut chart, &points, marker(i), colour(i))?;
-        }
-        draw_legend(&legend_area, &legend)
-    })
+    let body = area.titled(
+        title,
+        (FontFamily::Name(FONT_FAMILY), title_size, FontStyle::Bold),
+    )?;
+    let (width, _) = body.dim_in_pixel();
+    let (plot_area, legend_area) = body.split_horizontally(width - legend_width(&legend, width));
+    let mut chart = plot(&plot_area, x, y, "year", unit, Mesh::Both)?;
+    for (i, (_, values)) in series.iter().enumerate() {
+        let c = first_colour + i;
+        let points: Vec<(f64, f64)> = years
+            .iter()
+            .zip(values)
+            .map(|(&year, &value)| (f64::from(year), value))
+            .collect();
+        chart.draw_series(std::iter::once(PathElement::new(
+            points.clone(),
+            colour(c).stroke_width(2),
+        )))?;
+        draw_markers(&mut chart, &points, marker(c), colour(c))?;
+    }
+    draw_legend(&legend_area, &legend)
 }
 
 /// What each service adds in each street: grouped horizontal bars, one group per street (in
@@ -442,18 +537,122 @@ pub fn additions_by_street(
         return empty_chart(ADDITIONS, title, unit, "street");
     }
 
-    let n = streets.len();
-    let k = services.len();
-    // Each street gets room for its bars, at least one label row.
-    let per_street = u32::try_from(k.saturating_mul(12))
+    let height = additions_height(streets.len(), services.len()).clamp(HEIGHT, MAX_HEIGHT);
+    render(ADDITIONS, (WIDTH, height), |root| {
+        draw_additions(root, title, TITLE_SIZE, streets, services, unit, 0)
+    })
+}
+
+/// What each service adds in each street, one panel per unit (beds, places, seats), each
+/// with its own x axis: grouped horizontal bars as in [`additions_by_street`].
+///
+/// `panels` holds, for each unit, its name and its services (label and one value per
+/// street). The colours run on across the panels.
+///
+/// # Errors
+///
+/// As [`additions_by_street`], for every panel.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::report::charts::additions_panels;
+///
+/// let beds = [("Elder-care beds", vec![300.0, 120.0])];
+/// let places = [("Childcare places", vec![80.0, 40.0]), ("Kindergarten places", vec![0.0, 60.0])];
+/// let svg = additions_panels(
+///     "Additions 2021–2025",
+///     &["解放碑 Jiefangbei", "大坪 Daping"],
+///     &[("beds", &beds[..]), ("places", &places[..])],
+/// )?;
+/// assert!(svg.contains("Kindergarten places") && svg.contains("beds"));
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn additions_panels(
+    title: &str,
+    streets: &[&str],
+    panels: &[(&str, &[(&str, Vec<f64>)])],
+) -> Result<String> {
+    check_labels(ADDITIONS, panels.iter().map(|(unit, _)| *unit))?;
+    for (unit, services) in panels {
+        // The checks (and the empty chart) of one panel.
+        additions_by_street(title, streets, services, unit)?;
+    }
+    let panels: Vec<&(&str, &[(&str, Vec<f64>)])> = panels
+        .iter()
+        .filter(|(_, services)| !services.is_empty())
+        .collect();
+    if streets.is_empty() || panels.is_empty() {
+        return empty_chart(ADDITIONS, title, "units", "street");
+    }
+    let heights: Vec<u32> = panels
+        .iter()
+        .map(|(_, services)| additions_height(streets.len(), services.len()))
+        .collect();
+    let height = heights
+        .iter()
+        .fold(TITLE_HEIGHT, |sum, h| sum.saturating_add(*h))
+        .clamp(HEIGHT, MAX_HEIGHT);
+    render(ADDITIONS, (WIDTH, height), |root| {
+        let mut rest = root.titled(
+            title,
+            (FontFamily::Name(FONT_FAMILY), TITLE_SIZE, FontStyle::Bold),
+        )?;
+        let mut first_colour = 0;
+        for (i, ((unit, services), &h)) in panels.iter().zip(&heights).enumerate() {
+            let (_, room) = rest.dim_in_pixel();
+            // Each panel takes its share of the room left to it and the panels after it;
+            // the last takes what is left.
+            let still: u64 = heights[i..].iter().map(|&h| u64::from(h)).sum();
+            let share = if i + 1 == panels.len() {
+                room
+            } else {
+                let exact = u64::from(room) * u64::from(h) / still.max(1);
+                u32::try_from(exact).unwrap_or(room)
+            };
+            let (panel, below) = rest.split_vertically(share);
+            let panel_title = format!("Units: {unit}");
+            draw_additions(
+                &panel,
+                &panel_title,
+                DESC_SIZE,
+                streets,
+                services,
+                unit,
+                first_colour,
+            )?;
+            first_colour += services.len();
+            rest = below;
+        }
+        Ok(())
+    })
+}
+
+/// The height of one additions panel: room for every street's bars (at least one label
+/// row each) plus the axis and margins.
+fn additions_height(streets: usize, services: usize) -> u32 {
+    let per_street = u32::try_from(services.saturating_mul(12))
         .unwrap_or(u32::MAX)
         .max(ROW_HEIGHT);
-    let rows_height = u32::try_from(n)
+    u32::try_from(streets)
         .unwrap_or(u32::MAX)
-        .saturating_mul(per_street);
-    let height = rows_height
+        .saturating_mul(per_street)
         .saturating_add(TITLE_HEIGHT + X_LABEL_AREA + 2 * MARGIN)
-        .clamp(HEIGHT, MAX_HEIGHT);
+}
+
+/// Draws one panel of additions by street on `area`: its title, the grouped bars and a
+/// legend; the services' colours start at `first_colour`. The data were checked.
+fn draw_additions(
+    area: &Area<'_>,
+    title: &str,
+    title_size: f64,
+    streets: &[&str],
+    services: &[(&str, Vec<f64>)],
+    unit: &str,
+    first_colour: usize,
+) -> Drawn {
+    let n = streets.len();
+    let k = services.len();
     let (lo, hi) = value_extent(
         services
             .iter()
@@ -463,35 +662,40 @@ pub fn additions_by_street(
     let x = Axis::numbers(lo, hi, Labels::Number);
     // Streets from the top: the first street is the highest row.
     let rows: Vec<String> = streets.iter().rev().map(|s| (*s).to_owned()).collect();
-    let plot_height = height.saturating_sub(TITLE_HEIGHT + X_LABEL_AREA + 2 * MARGIN);
-    let y = Axis::categories(rows, max_rows(plot_height));
     let legend: Vec<LegendEntry> = services
         .iter()
         .enumerate()
-        .map(|(i, (label, _))| LegendEntry::new((*label).to_owned(), Swatch::Bar(colour(i))))
+        .map(|(i, (label, _))| {
+            LegendEntry::new((*label).to_owned(), Swatch::Bar(colour(first_colour + i)))
+        })
         .collect();
     // usize to f64 is exact below 2^53 services.
-    let band = 0.8 / k as f64;
-
-    render(ADDITIONS, (WIDTH, height), |root| {
-        let (plot_area, legend_area) = frame(root, title, &legend)?;
-        let mut chart = plot(&plot_area, x, y, unit, "street", Mesh::X)?;
-        for (s, (_, values)) in services.iter().enumerate() {
-            chart.draw_series(values.iter().enumerate().map(|(street, &value)| {
-                let row = row_position(n - 1 - street);
-                let top = row + 0.9 - row_position(s) * band;
-                Rectangle::new(
-                    [(value.min(0.0), top - band), (value.max(0.0), top)],
-                    colour(s).filled(),
-                )
-            }))?;
-        }
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, 0.0), (0.0, row_position(n))],
-            GREY.stroke_width(1),
-        )))?;
-        draw_legend(&legend_area, &legend)
-    })
+    let band = 0.8 / k.max(1) as f64;
+    let body = area.titled(
+        title,
+        (FontFamily::Name(FONT_FAMILY), title_size, FontStyle::Bold),
+    )?;
+    let (width, body_height) = body.dim_in_pixel();
+    let plot_height = body_height.saturating_sub(X_LABEL_AREA + 2 * MARGIN);
+    let y = Axis::categories(rows, max_rows(plot_height));
+    let (plot_area, legend_area) = body.split_horizontally(width - legend_width(&legend, width));
+    let mut chart = plot(&plot_area, x, y, unit, "street", Mesh::X)?;
+    for (s, (_, values)) in services.iter().enumerate() {
+        let c = colour(first_colour + s);
+        chart.draw_series(values.iter().enumerate().map(|(street, &value)| {
+            let row = row_position(n - 1 - street);
+            let top = row + 0.9 - row_position(s) * band;
+            Rectangle::new(
+                [(value.min(0.0), top - band), (value.max(0.0), top)],
+                c.filled(),
+            )
+        }))?;
+    }
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, 0.0), (0.0, row_position(n))],
+        GREY.stroke_width(1),
+    )))?;
+    draw_legend(&legend_area, &legend)
 }
 
 /// The least cost of a plan against the value of one target swept over a range: a line with
@@ -1286,6 +1490,64 @@ mod tests {
         assert!(
             texts.iter().any(|text| text == wanted),
             "no text {wanted:?} in {texts:?}"
+        );
+    }
+
+    #[test]
+    fn additions_panels_give_every_unit_its_panel_with_every_street() {
+        let streets = ["解放碑 Jiefangbei", "大坪 Daping", "朝天门 Chaotianmen"];
+        let beds = [("Elder-care beds", vec![300.0, 0.0, 20.0])];
+        let places = [
+            ("Childcare places", vec![80.0, 40.0, 0.0]),
+            ("Kindergarten places", vec![0.0, 60.0, 5.0]),
+        ];
+        let svg = additions_panels(
+            "Additions",
+            &streets,
+            &[("beds", &beds[..]), ("places", &places[..])],
+        )
+        .unwrap();
+        let texts = svg_texts(&svg);
+        for street in streets {
+            assert_eq!(texts.iter().filter(|t| *t == street).count(), 2, "{street}");
+        }
+        assert_has(&texts, "Units: beds");
+        assert_has(&texts, "Units: places");
+        // One bar per service and street (the plot frames and legend swatches aside).
+        assert!(svg.matches("<rect").count() >= 9);
+        // A bad value in any panel is refused.
+        let bad = [("x", vec![f64::NAN, 0.0, 0.0])];
+        assert!(additions_panels("t", &streets, &[("beds", &bad[..])]).is_err());
+    }
+
+    #[test]
+    fn bands_panels_put_each_group_on_its_own_axis() {
+        let older = [("60+", vec![116_320.0, 138_227.0])];
+        let children = [("0–2", vec![11_834.0, 7_464.0])];
+        let svg = bands_panels(
+            "bands",
+            &[2020, 2025],
+            &[("older ages", &older[..]), ("children", &children[..])],
+            "persons",
+        )
+        .unwrap();
+        let texts = svg_texts(&svg);
+        assert_has(&texts, "older ages");
+        assert_has(&texts, "children");
+        // Each panel has its own y axis: the children's reaches 10,000, the older 140,000.
+        assert_has(&texts, "10,000");
+        assert_has(&texts, "140,000");
+        // With one non-empty panel the chart is the single-panel chart.
+        let single = bands_panels(
+            "bands",
+            &[2020, 2025],
+            &[("all", &older[..]), ("none", &[][..])],
+            "persons",
+        )
+        .unwrap();
+        assert_eq!(
+            single,
+            bands_over_time("bands", &[2020, 2025], &older, "persons").unwrap()
         );
     }
 
