@@ -8,6 +8,7 @@ use crate::demography::projection::Projection;
 use crate::demography::sex::Sex;
 use crate::error::Result;
 use crate::report::charts;
+use crate::report::charts::{Panel, Series};
 use crate::scenario::Scenario;
 
 /// Bands from this age on are drawn in the panel of adults and the old.
@@ -107,8 +108,7 @@ pub fn all(
         .collect();
     // Two panels, each on its own axis: the bands of adults and the old (the 60+ are ten
     // times any school age) and those of children.
-    let (mut older, mut children): (Vec<(&str, Vec<f64>)>, Vec<(&str, Vec<f64>)>) =
-        (Vec::new(), Vec::new());
+    let (mut older, mut children): (Vec<Series<'_>>, Vec<Series<'_>>) = (Vec::new(), Vec::new());
     for b in crate::report::SUMMARY_BANDS
         .iter()
         .filter_map(|n| scenario.band_index(n))
@@ -135,7 +135,7 @@ pub fn all(
         let streets: Vec<String> = scenario.areas.iter().map(|a| a.label()).collect();
         let street_labels: Vec<&str> = streets.iter().map(String::as_str).collect();
         // One panel per unit (beds, places, seats); services that add nothing are left out.
-        let mut units: Vec<(String, Vec<(&str, Vec<f64>)>)> = Vec::new();
+        let mut units: Vec<(String, Vec<Series<'_>>)> = Vec::new();
         for s in &scenario.services {
             let added: Vec<f64> = scenario
                 .areas
@@ -157,7 +157,7 @@ pub fn all(
                 None => units.push((unit, vec![(s.name.as_str(), added)])),
             }
         }
-        let panels: Vec<(&str, &[(&str, Vec<f64>)])> = units
+        let panels: Vec<Panel<'_>> = units
             .iter()
             .map(|(unit, services)| (unit.as_str(), &services[..]))
             .collect();

@@ -70,6 +70,13 @@ pub use tornado::{TornadoBar, tornado_chart};
 /// [`Error::ChartValue`] rather than drawn on an axis whose labels no one can read.
 pub const MAX_CHART_VALUE: f64 = 1e15;
 
+/// One panel of a panelled chart: its title (or unit) and its series, each a label with one
+/// value per point of the chart's axis (year or street).
+pub type Panel<'a> = (&'a str, &'a [Series<'a>]);
+
+/// A labelled series: one value per point of a chart's axis.
+pub type Series<'a> = (&'a str, Vec<f64>);
+
 /// The `font-family` of every text of a chart: common CJK fonts of Linux, macOS and Windows
 /// first, so that Chinese labels show, then the browser's `sans-serif`.
 ///
@@ -393,7 +400,7 @@ pub fn bands_over_time(
 pub fn bands_panels(
     title: &str,
     years: &[i32],
-    panels: &[(&str, &[(&str, Vec<f64>)])],
+    panels: &[Panel<'_>],
     unit: &str,
 ) -> Result<String> {
     check_labels(BANDS, panels.iter().map(|(label, _)| *label))?;
@@ -403,7 +410,7 @@ pub fn bands_panels(
         .collect();
     // The checks and the empty chart of the single-panel chart apply to every band.
     let single = bands_over_time(title, years, &all, unit)?;
-    let panels: Vec<&(&str, &[(&str, Vec<f64>)])> = panels
+    let panels: Vec<&Panel<'_>> = panels
         .iter()
         .filter(|(_, series)| !series.is_empty())
         .collect();
@@ -568,17 +575,13 @@ pub fn additions_by_street(
 /// assert!(svg.contains("Kindergarten places") && svg.contains("beds"));
 /// # Ok::<(), popalloc::Error>(())
 /// ```
-pub fn additions_panels(
-    title: &str,
-    streets: &[&str],
-    panels: &[(&str, &[(&str, Vec<f64>)])],
-) -> Result<String> {
+pub fn additions_panels(title: &str, streets: &[&str], panels: &[Panel<'_>]) -> Result<String> {
     check_labels(ADDITIONS, panels.iter().map(|(unit, _)| *unit))?;
     for (unit, services) in panels {
         // The checks (and the empty chart) of one panel.
         additions_by_street(title, streets, services, unit)?;
     }
-    let panels: Vec<&(&str, &[(&str, Vec<f64>)])> = panels
+    let panels: Vec<&Panel<'_>> = panels
         .iter()
         .filter(|(_, services)| !services.is_empty())
         .collect();

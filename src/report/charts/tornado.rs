@@ -77,12 +77,9 @@ pub fn tornado_chart(
     }
     // A bar that moves nothing (both steps at the baseline) has no row: it is counted in
     // the legend instead.
-    let still = bars
-        .iter()
-        .filter(|b| swing(b) == 0.0 && b.low == baseline)
-        .count();
+    let still = bars.iter().filter(|b| without_effect(b, baseline)).count();
     let mut order: Vec<usize> = (0..bars.len())
-        .filter(|&i| !(swing(&bars[i]) == 0.0 && bars[i].low == baseline))
+        .filter(|&i| !without_effect(&bars[i], baseline))
         .collect();
     // A stable sort keeps the input order among equal swings.
     order.sort_by(|&a, &b| swing(&bars[b]).total_cmp(&swing(&bars[a])));
@@ -160,6 +157,12 @@ pub fn tornado_chart(
         )))?;
         draw_legend(&legend_area, &legend)
     })
+}
+
+/// Whether both steps of a bar leave the measure at the baseline (within 1e-12 of its size).
+fn without_effect(bar: &TornadoBar<'_>, baseline: f64) -> bool {
+    let tolerance = 1e-12 * baseline.abs().max(1.0);
+    (bar.low - baseline).abs() <= tolerance && (bar.high - baseline).abs() <= tolerance
 }
 
 /// The swing of a bar: |high − low|.
