@@ -2,7 +2,7 @@
 """Derive the CSV files of popalloc's default scenario (Yuzhong District, Chongqing).
 
 Standard library only (Python 3.11).  Reads the shared source tables and writes
-areas.csv, base_population.csv, mortality_standard.csv, e0.csv, tfr.csv,
+areas.csv, base_population.csv, mortality_standard.csv, e0.csv,
 fertility_shape.csv, stock.csv, caps.csv, costs.csv and conversions.csv next to
 this script.  Every number is explained in SOURCES.md beside it.
 
@@ -556,12 +556,15 @@ def main(argv):
         v = tfr_base * wpp_tfr[year] / wpp_tfr[2020] * adj
         tfr_path[year] = round(v, 3)
         tfr_rows.append((year, fmt(v, 3)))
-    write_csv("tfr.csv", ["year", "value"], tfr_rows)
+    # tfr.csv itself starts from Yuzhong's own census children (reverse survival, SOURCES.md
+    # section 6.1) and is written by `cargo run --example census_fertility`; this path gives
+    # only its movement after 2020 (YUZHONG_TFR_MOVEMENT in the library), printed to check.
+    del tfr_rows
     report.append(f"census-implied TFR 2020: Chongqing city {tfr_city_2020:.3f}, all kinds "
                   f"{tfr_all_2020:.3f}; WPP China 2020 {wpp_tfr[2020]:.3f}")
     report.append(f"births ratio 2023/2019: Chongqing {cq_ratio:.4f}, China {cn_ratio:.4f}, "
                   f"extra factor {k_extra:.4f}")
-    report.append("TFR path: " + ", ".join(f"{y} {v:.3f}" for y, v in tfr_path.items()))
+    report.append("TFR movement (old path, tfr.csv scales it): " + ", ".join(f"{y} {v:.3f}" for y, v in tfr_path.items()))
 
     # ---------------- migration ----------------
     # births: Chongqing CBR x (city age-0 share / all-kinds age-0 share), mean of 2010 and 2020
