@@ -42,11 +42,13 @@ impl Layout {
 }
 
 /// The flow variables of one service and year: `served_by[i]` serve the need of area i
-/// (from any area in reach), `drawn_from[j]` use capacity in area j.
+/// (from any area in reach), `drawn_from[j]` use capacity in area j, and `links` holds
+/// each variable once as `(area served, area serving, variable)`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Flows {
     pub served_by: Vec<Vec<usize>>,
     pub drawn_from: Vec<Vec<usize>>,
+    pub links: Vec<(usize, usize, usize)>,
 }
 
 impl Flows {
@@ -188,6 +190,7 @@ pub(crate) fn build_with(
             let mut flows = Flows {
                 served_by: vec![Vec::new(); n],
                 drawn_from: vec![Vec::new(); n],
+                links: Vec::new(),
             };
             for i in 0..n {
                 for j in 0..n {
@@ -200,6 +203,7 @@ pub(crate) fn build_with(
                         ));
                         flows.served_by[i].push(v);
                         flows.drawn_from[j].push(v);
+                        flows.links.push((i, j, v));
                     }
                 }
             }

@@ -19,7 +19,7 @@ pub mod solve;
 pub mod sweep;
 
 pub use conflict::{Conflict, ConflictMember, MemberKind};
-pub use plan::{Plan, PlanRow, TargetResult, TargetStatus};
+pub use plan::{FLOW_TOLERANCE, Flow, Plan, PlanConversion, PlanRow, TargetResult, TargetStatus};
 pub use rounding::{FoundBy, MilpGap, MilpStage};
 pub use solve::Backend;
 

@@ -39,6 +39,46 @@ pub struct PlanRow {
     pub coverage: f64,
 }
 
+/// Need of one area served by capacity in an area within the service's reach, in one
+/// year: who is served where. `area_served` and `area_serving` are the same area for need
+/// served at home.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flow {
+    /// The year the capacity serves (its capacity at the end of the year).
+    pub year: i32,
+    /// Service id.
+    pub service: String,
+    /// Id of the area whose need is served.
+    pub area_served: String,
+    /// Id of the area whose capacity serves it.
+    pub area_serving: String,
+    /// Units of the service (beds, places, seats) of `area_served`'s need served by
+    /// `area_serving`'s capacity, all variants together.
+    pub amount: f64,
+}
+
+/// Capacity converted from one variant of a service to another in an area and year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanConversion {
+    /// The year of the conversion.
+    pub year: i32,
+    /// Area id.
+    pub area: String,
+    /// Service id.
+    pub service: String,
+    /// The variant converted from.
+    pub from: String,
+    /// The variant converted to.
+    pub to: String,
+    /// Units converted.
+    pub amount: f64,
+}
+
+/// Flows and conversions smaller than this many units (a hundred-thousandth of a bed,
+/// place or seat) are solver noise: [`Plan::flows`] and [`Plan::conversions`] leave them
+/// out, and the memo does not count such additions as projects.
+pub const FLOW_TOLERANCE: f64 = 1e-5;
+
 /// Whether a target holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -99,6 +139,10 @@ pub struct Plan {
     /// objective, bound and gap, in the order solved; a gap above 0 says the search stopped
     /// (time limit) before proving the plan optimal. Empty for an LP.
     pub milp_gaps: Vec<MilpGap>,
+    /// Who is served where (see [`Plan::flows`]).
+    flows: Vec<Flow>,
+    /// Conversions between variants (see [`Plan::conversions`]).
+    conversions: Vec<PlanConversion>,
 }
 
 impl Plan {
@@ -120,6 +164,68 @@ impl Plan {
     /// ```
     pub fn milp_gap(&self) -> Option<f64> {
         self.milp_gaps.iter().map(|g| g.gap).reduce(f64::max)
+    }
+
+    /// Who is served where: for every year, service and area with need served, the units
+    /// served by each area's capacity within the service's reach (the flows of the
+    /// model), in the order year, service (as the scenario lists them), area served, area
+    /// serving. Flows under [`FLOW_TOLERANCE`] are left out; the amounts are rounded to
+    /// six decimals, like the plan's rows. The flows of an area, year and service sum to
+    /// its row's `served` (within the certificate's tolerance).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let need = Need::from_projection(&yuzhong, &yuzhong.project(yuzhong.horizon())?)?;
+    /// if let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? {
+    ///     // Beds of Qixinggang's need served in 2025, at home or in a street nearby.
+    ///     let beds: f64 = plan
+    ///         .flows()
+    ///         .iter()
+    ///         .filter(|f| f.year == 2025 && f.service == "elder_beds" && f.area_served == "qixinggang")
+    ///         .map(|f| f.amount)
+    ///         .sum();
+    ///     let row = plan
+    ///         .rows
+    ///         .iter()
+    ///         .find(|r| r.year == 2025 && r.service == "elder_beds" && r.area == "qixinggang")
+    ///         .expect("a row for every year, area, service and variant");
+    ///     assert!((beds - row.served).abs() <= 1e-6 * row.need.max(1.0));
+    /// }
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn flows(&self) -> &[Flow] {
+        &self.flows
+    }
+
+    /// Capacity converted from one variant to another (e.g. ordinary to nursing beds), by
+    /// year, area and conversion, in the order year, area, conversion (as the scenario
+    /// lists them); conversions under [`FLOW_TOLERANCE`] are left out. A row's
+    /// `converted` is the net of these for its variant.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let need = Need::from_projection(&yuzhong, &yuzhong.project(yuzhong.horizon())?)?;
+    /// if let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? {
+    ///     let to_nursing: f64 = plan
+    ///         .conversions()
+    ///         .iter()
+    ///         .filter(|c| c.service == "elder_beds" && c.to.starts_with("nursing"))
+    ///         .map(|c| c.amount)
+    ///         .sum();
+    ///     assert!(to_nursing >= 0.0);
+    /// }
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn conversions(&self) -> &[PlanConversion] {
+        &self.conversions
     }
 }
 
@@ -304,6 +410,8 @@ pub(crate) fn make_plan(
             }
         }
     }
+    let flows = read_flows(scenario, layout, values);
+    let conversions = read_conversions(scenario, layout, values);
     Plan {
         years: layout.years.clone(),
         rows,
@@ -314,7 +422,58 @@ pub(crate) fn make_plan(
         backend,
         dual_backend,
         milp_gaps: Vec::new(),
+        flows,
+        conversions,
     }
+}
+
+/// Every flow of at least [`FLOW_TOLERANCE`] units, by year, service, area served and
+/// area serving.
+fn read_flows(scenario: &Scenario, layout: &Layout, values: &[f64]) -> Vec<Flow> {
+    let mut flows = Vec::new();
+    for (t, &year) in layout.years.iter().enumerate() {
+        for (f, service) in scenario.services.iter().enumerate() {
+            for &(i, j, v) in &layout.flows[f][t].links {
+                let amount = values[v];
+                if amount < FLOW_TOLERANCE {
+                    continue;
+                }
+                flows.push(Flow {
+                    year,
+                    service: service.id.clone(),
+                    area_served: scenario.areas[i].id.clone(),
+                    area_serving: scenario.areas[j].id.clone(),
+                    amount: report(amount),
+                });
+            }
+        }
+    }
+    flows
+}
+
+/// Every conversion of at least [`FLOW_TOLERANCE`] units, by year, area and conversion.
+fn read_conversions(scenario: &Scenario, layout: &Layout, values: &[f64]) -> Vec<PlanConversion> {
+    let mut out = Vec::new();
+    for (t, &year) in layout.years.iter().enumerate() {
+        for (i, area) in scenario.areas.iter().enumerate() {
+            for (c, conversion) in scenario.conversions.iter().enumerate() {
+                let amount = values[layout.conv_var(c, i, t)];
+                if amount < FLOW_TOLERANCE {
+                    continue;
+                }
+                let service = &scenario.services[conversion.service];
+                out.push(PlanConversion {
+                    year,
+                    area: area.id.clone(),
+                    service: service.id.clone(),
+                    from: service.variants[conversion.from].clone(),
+                    to: service.variants[conversion.to].clone(),
+                    amount: report(amount),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The groups of areas a target is measured over: the whole district, or each area.

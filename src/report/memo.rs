@@ -10,15 +10,140 @@ use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption};
 use crate::scenario::target::{ExpectationKind, TargetClass};
 
 /// The memo: the question, the assumptions, the projection against what the plan expects,
-/// the plan by street and year, every target against what the plan achieves, the binding
-/// targets' marginal costs, conflicts, `uncertainty` (a section of its own, e.g.
-/// [`memo_section`](crate::report::uncertainty::memo_section), when not empty), caveats, and
-/// links to the charts in `charts`.
+/// the plan by street and year, what to build where and when
+/// ([`projects::section`](crate::report::projects::section)), every target against what
+/// the plan achieves, the binding targets' marginal costs, conflicts, `uncertainty` (a
+/// section of its own, e.g. [`memo_section`](crate::report::uncertainty::memo_section),
+/// when not empty), caveats, and links to the charts in `charts`. The plan is the one on
+/// the deterministic projection; [`memo_of`] says which plan it is otherwise.
 pub fn memo(
     scenario: &Scenario,
     projection: &Projection,
     need: &Need,
     allocation: &Allocation,
+    uncertainty: &str,
+    charts: &[(&str, &str)],
+) -> String {
+    memo_of(
+        scenario,
+        projection,
+        need,
+        allocation,
+        &PlanBasis::Projection,
+        uncertainty,
+        charts,
+    )
+}
+
+/// Which plan a memo shows: the plan for the need of the deterministic projection, or a
+/// Monte Carlo plan at a reliability α.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PlanBasis {
+    /// The plan for the need of the deterministic projection.
+    Projection,
+    /// The plan for each street's need at the 1 − α quantile of the draws.
+    Quantile {
+        /// The α.
+        alpha: f64,
+    },
+    /// The plan that serves every street at once in at least `required` of the first
+    /// `draws` draws.
+    Joint {
+        /// The α.
+        alpha: f64,
+        /// Draws sampled.
+        draws: usize,
+        /// Draws that must be covered.
+        required: usize,
+    },
+}
+
+impl PlanBasis {
+    /// The basis of a Monte Carlo run's plan, from its α and (for a joint plan) its draws
+    /// and the draws required.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::report::memo::PlanBasis;
+    ///
+    /// assert_eq!(PlanBasis::of(None, None), PlanBasis::Projection);
+    /// assert_eq!(PlanBasis::of(Some(0.1), None), PlanBasis::Quantile { alpha: 0.1 });
+    /// ```
+    pub fn of(alpha: Option<f64>, joint: Option<(usize, usize)>) -> Self {
+        match (alpha, joint) {
+            (Some(alpha), Some((draws, required))) => PlanBasis::Joint {
+                alpha,
+                draws,
+                required,
+            },
+            (Some(alpha), None) => PlanBasis::Quantile { alpha },
+            (None, _) => PlanBasis::Projection,
+        }
+    }
+
+    /// The plan's name in headings: "The plan", or "The plan at α = 0.1".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::report::memo::PlanBasis;
+    ///
+    /// assert_eq!(PlanBasis::Projection.title(), "The plan");
+    /// assert_eq!(PlanBasis::Quantile { alpha: 0.1 }.title(), "The plan at α = 0.1");
+    /// ```
+    pub fn title(&self) -> String {
+        match self {
+            PlanBasis::Projection => "The plan".to_string(),
+            PlanBasis::Quantile { alpha } | PlanBasis::Joint { alpha, .. } => {
+                format!("The plan at α = {alpha}")
+            }
+        }
+    }
+
+    /// What the plan covers, in a sentence (none for the deterministic plan).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::report::memo::PlanBasis;
+    ///
+    /// assert_eq!(
+    ///     PlanBasis::Quantile { alpha: 0.1 }.statement().as_deref(),
+    ///     Some("The plan at α = 0.1: each street's need covered at its 90 % quantile of the Monte Carlo draws.")
+    /// );
+    /// assert_eq!(PlanBasis::Projection.statement(), None);
+    /// ```
+    pub fn statement(&self) -> Option<String> {
+        let percent = |alpha: f64| {
+            let p = (100.0 * (1.0 - alpha) * 100.0).round() / 100.0;
+            format!("{p}")
+        };
+        match self {
+            PlanBasis::Projection => None,
+            PlanBasis::Quantile { alpha } => Some(format!(
+                "{}: each street's need covered at its {} % quantile of the Monte Carlo draws.",
+                self.title(),
+                percent(*alpha)
+            )),
+            PlanBasis::Joint {
+                draws, required, ..
+            } => Some(format!(
+                "{}, jointly: every street's need served at once in at least {required} of the first {draws} Monte Carlo draws.",
+                self.title()
+            )),
+        }
+    }
+}
+
+/// [`memo`] for the plan of `basis`: its sections on the plan name it ("The plan at α =
+/// 0.1") and say what it covers.
+pub fn memo_of(
+    scenario: &Scenario,
+    projection: &Projection,
+    need: &Need,
+    allocation: &Allocation,
+    basis: &PlanBasis,
     uncertainty: &str,
     charts: &[(&str, &str)],
 ) -> String {
@@ -264,10 +389,13 @@ pub fn memo(
 
     match allocation {
         Allocation::Plan(_) if super::nothing_to_plan(scenario) => {
-            let _ = writeln!(m, "\n## The plan\n\n{}", super::NOTHING_TO_PLAN);
+            let _ = writeln!(m, "\n## {}\n\n{}", basis.title(), super::NOTHING_TO_PLAN);
         }
         Allocation::Plan(plan) => {
-            let _ = writeln!(m, "\n## The plan\n");
+            let _ = writeln!(m, "\n## {}\n", basis.title());
+            if let Some(statement) = basis.statement() {
+                let _ = writeln!(m, "{statement}\n");
+            }
             let _ = writeln!(
                 m,
                 "Additions by street over {}–{horizon} (units of each service):\n",
@@ -338,6 +466,7 @@ pub fn memo(
                 }
                 m.push('\n');
             }
+            m.push_str(&super::projects::section(scenario, plan));
 
             let _ = writeln!(m, "## Every target against the plan\n");
             let _ = writeln!(

@@ -38,6 +38,7 @@ pub mod charts;
 pub mod figures;
 pub mod memo;
 pub mod output_folder;
+pub mod projects;
 pub mod tables;
 pub mod uncertainty;
 
@@ -51,7 +52,7 @@ use crate::scenario::Scenario;
 use uncertainty::UncertaintyReport;
 
 /// Writes every output of a run into `dir`: projection.csv, bands.csv, components.csv,
-/// need.csv, plan.csv and targets.csv (when there is a plan), plan.json, the SVG charts of
+/// need.csv, plan.csv, targets.csv and flows.csv (when there is a plan), plan.json, the SVG charts of
 /// [`figures::all`] and report.md (which links them).
 /// Returns the files written.
 ///
@@ -132,6 +133,7 @@ pub fn write_outputs_with(
     if let Allocation::Plan(plan) = allocation {
         files.push(("plan.csv".to_string(), tables::plan_csv(plan)));
         files.push(("targets.csv".to_string(), tables::targets_csv(plan)));
+        files.push(("flows.csv".to_string(), tables::flows_csv(plan)));
     }
     files.push((
         "plan.json".to_string(),
@@ -172,7 +174,12 @@ pub fn write_outputs_with(
         .iter()
         .map(|c| (c.file.as_str(), c.caption.as_str()))
         .collect();
-    let memo = memo::memo(scenario, projection, need, allocation, &section, &captions);
+    let basis = uncertainty.map_or(memo::PlanBasis::Projection, |u| {
+        memo::PlanBasis::of(u.alpha, u.joint)
+    });
+    let memo = memo::memo_of(
+        scenario, projection, need, allocation, &basis, &section, &captions,
+    );
     files.extend(charts.iter().map(|c| (c.file.clone(), c.svg.clone())));
     files.push(("report.md".to_string(), memo));
     let named: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();

@@ -118,6 +118,43 @@ pub fn plan_csv(plan: &Plan) -> String {
     out
 }
 
+/// `year,service,area_served,area_serving,amount`: who is served where, from
+/// [`Plan::flows`]. `amount` is the units of the service (beds, places, seats) of
+/// `area_served`'s need served by capacity in `area_serving` (the same area for need served
+/// at home) in `year`, the year whose end-of-year capacity serves it; flows under
+/// [`FLOW_TOLERANCE`](crate::allocate::FLOW_TOLERANCE) units are left out.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+/// use popalloc::report::tables::flows_csv;
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let need = Need::from_projection(&yuzhong, &yuzhong.project(yuzhong.horizon())?)?;
+/// if let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? {
+///     let csv = flows_csv(&plan);
+///     assert!(csv.starts_with("year,service,area_served,area_serving,amount\n"));
+///     assert_eq!(csv.lines().count(), 1 + plan.flows().len());
+/// }
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn flows_csv(plan: &Plan) -> String {
+    let mut out = String::from("year,service,area_served,area_serving,amount\n");
+    for f in plan.flows() {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{}",
+            f.year,
+            csv_field(&f.service),
+            csv_field(&f.area_served),
+            csv_field(&f.area_serving),
+            f.amount
+        );
+    }
+    out
+}
+
 /// `id,class,year,required,achieved,status,slack,dual` (dual empty where not reported).
 pub fn targets_csv(plan: &Plan) -> String {
     let mut out = String::from("id,class,year,required,achieved,status,slack,dual\n");

@@ -108,7 +108,7 @@ enum Command {
         /// The scenario directory (scenario.toml and its CSV files).
         dir: Option<PathBuf>,
         /// Write projection.csv, bands.csv, components.csv, need.csv, plan.csv,
-        /// targets.csv, plan.json, the SVG charts and report.md into this directory (a new
+        /// targets.csv, flows.csv, plan.json, the SVG charts and report.md into this directory (a new
         /// folder, an empty one or one a run wrote; replaced whole).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -124,10 +124,14 @@ enum Command {
     /// Exit code 2 (and the conflicting targets printed) when they cannot all hold, 3 when
     /// the solver gives up (no plan within its time limit, or a numerical fault).
     ///
-    /// Example: popalloc allocate my-scenario/
+    /// Example: popalloc allocate my-scenario/ --out results/
     Allocate {
         /// The scenario directory (the embedded Yuzhong plan when omitted).
         dir: Option<PathBuf>,
+        /// Write the outputs of `run --out` (the tables, flows.csv, plan.json, the charts
+        /// and report.md) into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Solve across a range of one target's value and print cost and status per point.
     ///
@@ -292,8 +296,11 @@ fn main() -> ExitCode {
             let projection = s.project(s.horizon())?;
             project(&s, &projection)
         }),
-        Command::Allocate { dir } => load(dir.as_ref()).and_then(|s| {
-            let (_, _, allocation) = solve_scenario(&s)?;
+        Command::Allocate { dir, out } => load(dir.as_ref()).and_then(|s| {
+            let (projection, need, allocation) = solve_scenario(&s)?;
+            if let Some(out) = &out {
+                write_outputs(&s, out, &projection, &need, &allocation)?;
+            }
             plan(&s, allocation)
         }),
         Command::Sweep {
@@ -589,6 +596,8 @@ fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
         outln!("  {:<14} {}", service.id, by_year.join("  "));
     }
     outln!();
+    additions_by_street(scenario, &plan);
+    outln!();
     let costs: Vec<String> = plan
         .cost_by_year
         .iter()
@@ -600,6 +609,44 @@ fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
         plan.total_cost
     );
     Ok(())
+}
+
+/// Additions by street over the plan period: a street × service table with the district
+/// total.
+fn additions_by_street(scenario: &Scenario, plan: &popalloc::Plan) {
+    let by_street = popalloc::report::projects::additions_by_street(scenario, plan);
+    let widths: Vec<usize> = scenario
+        .services
+        .iter()
+        .map(|s| s.id.chars().count().max(8))
+        .collect();
+    outln!(
+        "Additions by street, {}–{}:",
+        plan.years.first().copied().unwrap_or_default(),
+        plan.years.last().copied().unwrap_or_default()
+    );
+    out!("{:<23}", "street");
+    for (s, w) in scenario.services.iter().zip(&widths) {
+        out!(" {:>w$}", s.id);
+    }
+    outln!();
+    let row = |label: &str, width: usize, values: &[f64]| {
+        // Chinese characters take two columns in a terminal: pad by display width.
+        out!("{label}{}", " ".repeat(23usize.saturating_sub(width)));
+        for (x, w) in values.iter().zip(&widths) {
+            out!(" {x:>w$.0}");
+        }
+        outln!();
+    };
+    for (area, values) in scenario.areas.iter().zip(&by_street) {
+        let label = format!("{} {}", area.name_en, area.name_zh);
+        let width = area.name_en.chars().count() + 1 + 2 * area.name_zh.chars().count();
+        row(&label, width, values);
+    }
+    let district: Vec<f64> = (0..scenario.services.len())
+        .map(|f| by_street.iter().map(|v| v[f]).sum())
+        .collect();
+    row("district", "district".len(), &district);
 }
 
 fn write_outputs(
