@@ -14,5 +14,6 @@ pub mod migration;
 pub mod population;
 pub mod projection;
 pub mod rates;
+pub mod residual_migration;
 pub mod sex;
 pub mod tidy;

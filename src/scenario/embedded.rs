@@ -28,5 +28,17 @@ pub(crate) const YUZHONG: &[(&str, &str)] = &[
         include_str!("../../data/yuzhong/conversions.csv"),
     ),
     ("caps.csv", include_str!("../../data/yuzhong/caps.csv")),
+    (
+        "census_2010.csv",
+        include_str!("../../data/yuzhong/census_2010.csv"),
+    ),
+    (
+        "census_2020.csv",
+        include_str!("../../data/yuzhong/census_2020.csv"),
+    ),
+    (
+        "vital_2010.csv",
+        include_str!("../../data/yuzhong/vital_2010.csv"),
+    ),
     ("SOURCES.md", include_str!("../../data/yuzhong/SOURCES.md")),
 ];

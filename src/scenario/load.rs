@@ -201,23 +201,26 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             Some(targets),
             Some(expectations),
             Some(uncertainty),
-        ) => Ok(Scenario {
-            file,
-            areas,
-            base,
-            bands,
-            fertility,
-            mortality,
-            migration,
-            services,
-            conversions,
-            budget: budget.unwrap_or_default(),
-            access,
-            targets,
-            expectations,
-            uncertainty,
-            files_outside,
-        }),
+        ) => crate::scenario::census_migration::with_census_migration(
+            source,
+            Scenario {
+                file,
+                areas,
+                base,
+                bands,
+                fertility,
+                mortality,
+                migration,
+                services,
+                conversions,
+                budget: budget.unwrap_or_default(),
+                access,
+                targets,
+                expectations,
+                uncertainty,
+                files_outside,
+            },
+        ),
         _ => Err(Error::InvalidScenario {
             path: source.root(),
             problems: Vec::new(),
@@ -878,7 +881,15 @@ fn read_migration(
             female_share: None,
             schedule: None,
             file: None,
+            census: None,
         });
+    if section.file.is_some() && section.census.is_some() {
+        return Err(Error::BadSettings {
+            path: toml.to_path_buf(),
+            field: "[migration]".into(),
+            problem: "give either file or census, not both",
+        });
+    }
     let female_share = section.female_share.unwrap_or(0.5);
     if !(0.0..=1.0).contains(&female_share) {
         return Err(Error::InvalidSetting {
