@@ -62,14 +62,14 @@ pub struct CensusMigration {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidSetting`] when the years are not 1 to 50 apart, the birth rate is not in
-/// [0, 1000) or the smoothing is negative; [`Error::BadSettings`] when no unit of a table
-/// is under the code; the errors of [`read_census_from`], [`graduate_census`],
+/// [`Error::InvalidParameter`] when the years are not 1 to 50 apart, the birth rate is not
+/// in [0, 1000), the smoothing is negative or the first census has no women of fertile
+/// age; [`Error::BadSettings`] when no unit of a table is under the code; the errors of [`read_census_from`], [`graduate_census`],
 /// [`Scenario::life_tables`], [`Scenario::step_input`] and [`CensusResidual::new`].
 ///
 /// # Examples
 ///
-/// ```no_run
+/// ```
 /// use popalloc::scenario::census_migration::census_migration;
 ///
 /// let dir = std::path::Path::new("data/yuzhong");
@@ -82,7 +82,8 @@ pub struct CensusMigration {
 ///     (&dir.join(&section.first), &read(&section.first)?),
 ///     (&dir.join(&section.second), &read(&section.second)?),
 /// )?;
-/// println!("net migrants a year: {:.0}", result.annual.total());
+/// assert_eq!(result.first.total().round(), 630_090.0);
+/// assert!(result.annual.total() < 0.0); // a net loss every year
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn census_migration(
@@ -91,33 +92,12 @@ pub fn census_migration(
     first: (&Path, &str),
     second: (&Path, &str),
 ) -> Result<CensusMigration> {
-    let toml = Path::new("scenario.toml");
-    let setting = |field: &str, value: f64, range: &'static str| Error::InvalidSetting {
-        path: toml.to_path_buf(),
-        field: format!("migration.census.{field}"),
-        value,
-        range,
-    };
-    let interval = i64::from(section.second_year) - i64::from(section.first_year);
-    if !(1..=i64::from(MAX_INTERVAL)).contains(&interval) {
-        return Err(setting(
-            "second_year",
-            f64::from(section.second_year),
-            "1 to 50 years after first_year",
-        ));
-    }
-    let rate = section.birth_rate;
-    if !(rate.is_finite() && (0.0..1000.0).contains(&rate)) {
-        return Err(setting(
-            "birth_rate",
-            rate,
-            "births per 1,000 residents in [0, 1000)",
-        ));
-    }
-    let smoothing = section.smoothing.unwrap_or(DEFAULT_SMOOTHING);
-    if !(smoothing.is_finite() && smoothing >= 0.0) {
-        return Err(setting("smoothing", smoothing, "a finite number >= 0"));
-    }
+    let smoothing =
+        check_section(section).map_err(|(_, value, range)| Error::InvalidParameter {
+            parameter: "[migration.census] setting",
+            value,
+            range,
+        })?;
     let years: Vec<i32> = (section.first_year..section.second_year).collect();
     let tables: Vec<[LifeTable; 2]> = years
         .iter()
@@ -133,13 +113,13 @@ pub fn census_migration(
     let women = first_pop.series(0, Sex::Female);
     let exposure: f64 = shape.iter().zip(women).map(|(f, w)| f * w).sum();
     if exposure <= 0.0 {
-        return Err(Error::BadSettings {
-            path: toml.to_path_buf(),
-            field: "[migration.census]".into(),
-            problem: "the first census has no women at the ages of the fertility shape",
+        return Err(Error::InvalidParameter {
+            parameter: "women of the first census at the ages of the fertility shape",
+            value: exposure,
+            range: "> 0",
         });
     }
-    let tfr = rate / 1000.0 * first_pop.total() / exposure;
+    let tfr = section.birth_rate / 1000.0 * first_pop.total() / exposure;
     let asfr: Vec<f64> = shape.iter().map(|f| f * tfr).collect();
     let srb = scenario.fertility.1;
     let rates: Vec<StepRates> = tables
@@ -170,6 +150,34 @@ pub fn census_migration(
         smoothing,
         annual,
     })
+}
+
+/// Checks a `[migration.census]` section's numbers and gives its smoothing penalty; on
+/// failure, `(field, value, allowed range)`.
+pub(crate) fn check_section(
+    section: &CensusMigrationSection,
+) -> std::result::Result<f64, (&'static str, f64, &'static str)> {
+    let interval = i64::from(section.second_year) - i64::from(section.first_year);
+    if !(1..=i64::from(MAX_INTERVAL)).contains(&interval) {
+        return Err((
+            "second_year",
+            f64::from(section.second_year),
+            "1 to 50 years after first_year",
+        ));
+    }
+    let rate = section.birth_rate;
+    if !(rate.is_finite() && (0.0..1000.0).contains(&rate)) {
+        return Err((
+            "birth_rate",
+            rate,
+            "births per 1,000 residents in [0, 1000)",
+        ));
+    }
+    let smoothing = section.smoothing.unwrap_or(DEFAULT_SMOOTHING);
+    if !(smoothing.is_finite() && smoothing >= 0.0) {
+        return Err(("smoothing", smoothing, "a finite number >= 0"));
+    }
+    Ok(smoothing)
 }
 
 /// The census units under `code`, summed by sex and group and graduated to single years

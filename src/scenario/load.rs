@@ -890,6 +890,16 @@ fn read_migration(
             problem: "give either file or census, not both",
         });
     }
+    if let Some(census) = &section.census {
+        crate::scenario::census_migration::check_section(census).map_err(
+            |(field, value, range)| Error::InvalidSetting {
+                path: toml.to_path_buf(),
+                field: format!("migration.census.{field}"),
+                value,
+                range,
+            },
+        )?;
+    }
     let female_share = section.female_share.unwrap_or(0.5);
     if !(0.0..=1.0).contains(&female_share) {
         return Err(Error::InvalidSetting {
