@@ -117,10 +117,26 @@ fn run_writes_every_output() {
     ] {
         assert!(additions.contains(label), "additions.svg lacks {label}");
     }
-    assert!(
-        !additions.contains("Senior secondary seats"),
-        "senior adds nothing"
-    );
+    // Each service is in the chart exactly when the plan adds at least half a unit of it.
+    let plan_csv = std::fs::read_to_string(dir.join("plan.csv")).unwrap();
+    for service in &s.services {
+        let added: f64 = plan_csv
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(',').collect();
+                (fields[2] == service.id).then(|| fields[4].parse::<f64>().unwrap())
+            })
+            .sum();
+        assert_eq!(
+            additions.contains(&format!(">{}<", service.name))
+                || additions.contains(&format!("> {}", service.name))
+                || additions.contains(&service.name),
+            added >= 0.5,
+            "{}: {added} added",
+            service.name
+        );
+    }
     let pyramid = svg("pyramid_district.svg");
     assert!(pyramid.contains("2020") && pyramid.contains("2025") && pyramid.contains("persons"));
     for area in &s.areas {

@@ -14,6 +14,7 @@ pub mod migration;
 pub mod population;
 pub mod projection;
 pub mod rates;
+pub mod residual_migration;
 pub mod reverse_survival;
 pub mod sex;
 pub mod tidy;

@@ -224,13 +224,37 @@ pub fn memo_of(
         ),
     };
     let _ = writeln!(m, "| mortality | {mortality} | {} |", source("mortality"));
-    let migration: f64 = scenario.areas.iter().map(|a| a.net_migration).sum();
-    let _ = writeln!(
-        m,
-        "| migration | net {migration:+.0} persons a year over all streets, {:.0} % female, Rogers–Castro age shape | {} |",
-        100.0 * scenario.migration.female_share,
-        source("migration")
-    );
+    let census = scenario
+        .file
+        .migration
+        .as_ref()
+        .and_then(|m| m.census.as_ref());
+    let by_age: Option<f64> = scenario
+        .migration
+        .by_age
+        .as_ref()
+        .and_then(|map| map.values().next())
+        .map(|m| m.total());
+    match (census, by_age) {
+        (Some(c), Some(total)) => {
+            let _ = writeln!(
+                m,
+                "| migration | net {total:+.0} persons a year over all streets, by sex and age from the {}–{} census-survival residual (smoothed), shared as the streets' net_migration | {} |",
+                c.first_year,
+                c.second_year,
+                source("migration")
+            );
+        }
+        _ => {
+            let migration: f64 = scenario.areas.iter().map(|a| a.net_migration).sum();
+            let _ = writeln!(
+                m,
+                "| migration | net {migration:+.0} persons a year over all streets, {:.0} % female, Rogers–Castro age shape | {} |",
+                100.0 * scenario.migration.female_share,
+                source("migration")
+            );
+        }
+    }
     for s in &scenario.services {
         let _ = writeln!(
             m,

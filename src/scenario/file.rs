@@ -133,6 +133,18 @@ impl ScenarioFile {
                 "[migration] file",
                 self.migration.as_ref().and_then(|m| m.file.as_deref()),
             ),
+            (
+                "[migration.census] first",
+                self.migration
+                    .as_ref()
+                    .and_then(|m| m.census.as_ref().map(|c| c.first.as_str())),
+            ),
+            (
+                "[migration.census] second",
+                self.migration
+                    .as_ref()
+                    .and_then(|m| m.census.as_ref().map(|c| c.second.as_str())),
+            ),
             ("[stock] file", self.stock.as_ref().map(|s| s.file.as_str())),
             ("[costs] file", self.costs.as_ref().map(|c| c.file.as_str())),
             (
@@ -240,6 +252,34 @@ pub struct MigrationSection {
     /// Net migrants by age instead: `[year,]area,sex,age,value`, persons per year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// Net migrants by age from two censuses instead (the census-survival residual,
+    /// smoothed), shared among the areas in proportion to their `net_migration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub census: Option<CensusMigrationSection>,
+}
+
+/// `[migration.census]`: the census-survival residual between two county census tables
+/// (docs/scenario.md, "Migration from two censuses").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CensusMigrationSection {
+    /// The first census table (`code,[province,prefecture,]name,level,sex,age,value`).
+    pub first: String,
+    /// The second census table, same layout.
+    pub second: String,
+    /// The code prefix of the units summed into the district (e.g. `500103`).
+    pub code: String,
+    /// The year of the first census.
+    pub first_year: i32,
+    /// The year of the second census (a whole number of years later, at most 50).
+    pub second_year: i32,
+    /// The crude birth rate of the first census year, births per 1,000 residents: it
+    /// scales the scenario's fertility shape to the births of the interval.
+    pub birth_rate: f64,
+    /// The smoothing penalty λ on second differences by age (default
+    /// [`DEFAULT_SMOOTHING`](crate::scenario::census_migration::DEFAULT_SMOOTHING)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smoothing: Option<f64>,
 }
 
 /// `[[bands]]`: a cohort band, ages `from..=to` (`to` omitted: open-ended).

@@ -209,23 +209,26 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             Some(targets),
             Some(expectations),
             Some(uncertainty),
-        ) => Ok(Scenario {
-            file,
-            areas,
-            base,
-            bands,
-            fertility,
-            mortality,
-            migration,
-            services,
-            conversions,
-            budget: budget.unwrap_or_default(),
-            access,
-            targets,
-            expectations,
-            uncertainty,
-            files_outside,
-        }),
+        ) => crate::scenario::census_migration::with_census_migration(
+            source,
+            Scenario {
+                file,
+                areas,
+                base,
+                bands,
+                fertility,
+                mortality,
+                migration,
+                services,
+                conversions,
+                budget: budget.unwrap_or_default(),
+                access,
+                targets,
+                expectations,
+                uncertainty,
+                files_outside,
+            },
+        ),
         _ => Err(Error::InvalidScenario {
             path: source.root(),
             problems: Vec::new(),
@@ -923,7 +926,25 @@ fn read_migration(
             female_share: None,
             schedule: None,
             file: None,
+            census: None,
         });
+    if section.file.is_some() && section.census.is_some() {
+        return Err(Error::BadSettings {
+            path: toml.to_path_buf(),
+            field: "[migration]".into(),
+            problem: "give either file or census, not both",
+        });
+    }
+    if let Some(census) = &section.census {
+        crate::scenario::census_migration::check_section(census).map_err(
+            |(field, value, range)| Error::InvalidSetting {
+                path: toml.to_path_buf(),
+                field: format!("migration.census.{field}"),
+                value,
+                range,
+            },
+        )?;
+    }
     let female_share = section.female_share.unwrap_or(0.5);
     if !(0.0..=1.0).contains(&female_share) {
         return Err(Error::InvalidSetting {

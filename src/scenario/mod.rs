@@ -9,6 +9,7 @@
 pub mod assumptions;
 pub mod census;
 pub mod census_fertility;
+pub mod census_migration;
 mod consistency;
 mod embedded;
 pub mod file;

@@ -11,9 +11,6 @@ use crate::scenario::embedded::YUZHONG;
 /// The mark every placeholder starts with; the memo shows it until it is replaced.
 pub const TO_FILL: &str = "[to fill]";
 
-/// The files of the default scenario that describe Yuzhong only and stay out of a template.
-const YUZHONG_ONLY: [&str; 3] = ["census_2010.csv", "census_2020.csv", "vital_2010.csv"];
-
 /// The `[provenance]` keys the template lists, with what each should say.
 const PROVENANCE: [(&str, &str); 11] = [
     (
@@ -54,8 +51,8 @@ impl Scenario {
     /// Writes a template for a new district into `dir` (new or empty): the default
     /// scenario's files, so that it validates and runs at once, with the name, the
     /// `[provenance]` table and SOURCES.md turned into placeholders marked
-    /// [`TO_FILL`], and without Yuzhong's census rows. Every number still is Yuzhong's until
-    /// it is replaced, and SOURCES.md says so.
+    /// [`TO_FILL`]. Every number (the census rows its migration is estimated from
+    /// included) is still Yuzhong's until it is replaced, and SOURCES.md says so.
     ///
     /// # Errors
     ///
@@ -75,9 +72,6 @@ impl Scenario {
     pub fn write_template(dir: impl AsRef<Path>) -> Result<()> {
         let mut files: Vec<(&str, String)> = Vec::new();
         for (name, text) in YUZHONG {
-            if YUZHONG_ONLY.contains(name) {
-                continue;
-            }
             let text = match *name {
                 "scenario.toml" => template_toml(text),
                 "SOURCES.md" => template_sources(),
@@ -138,7 +132,7 @@ fn template_sources() -> String {
          [quoted figure] (with the source) or [estimate: method].\n",
     );
     for (name, _) in YUZHONG {
-        if YUZHONG_ONLY.contains(name) || *name == "SOURCES.md" {
+        if *name == "SOURCES.md" {
             continue;
         }
         out.push_str(&format!(
