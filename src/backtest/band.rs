@@ -30,7 +30,7 @@ impl BacktestBand {
     ///
     /// let unit = CensusUnit { code: "110101".into(), name: "x".into(), counts: [[10.0; 19]; 2] };
     /// assert_eq!(BANDS[0].census_total(&unit), 40.0); // 0 and 1-4, both sexes
-    /// assert_eq!(BANDS[3].census_total(&unit), 100.0); // 60-64 … 85+
+    /// assert_eq!(BANDS[3].census_total(&unit), 120.0); // 60-64 … 85+: 6 groups × 2 sexes
     /// ```
     pub fn census_total(&self, unit: &CensusUnit) -> f64 {
         (0..CENSUS_GROUP_COUNT)
