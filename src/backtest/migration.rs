@@ -92,3 +92,59 @@ pub fn cohort_migration_rates(counties: &[County]) -> Vec<f64> {
     }
     rates
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backtest::sample::Sample;
+    use crate::backtest::vital::VitalRates;
+    use crate::demography::census::CensusUnit;
+
+    fn county(counts: [f64; CENSUS_GROUP_COUNT]) -> County {
+        let unit = CensusUnit {
+            code: "110101".into(),
+            name: "x".into(),
+            counts: [counts; 2],
+        };
+        County {
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+            sample: Sample::Calibration,
+            base: unit.clone(),
+            observed: unit,
+            vital: VitalRates {
+                birth_rate: 10.0,
+                death_rate: 6.0,
+            },
+        }
+    }
+
+    /// A county with twice the nation's pattern at 20-24 gains migrants from the middle
+    /// of 15-19 to the middle of 20-24 (ages 17–21) and loses them from there to the
+    /// middle of 25-29 (ages 22–26), at the rates of its shares; nothing elsewhere.
+    #[test]
+    fn a_bulge_at_20_24_reads_as_in_then_out_migration_at_ages_17_to_26() {
+        let flat = [100.0; CENSUS_GROUP_COUNT];
+        let mut bulge = flat;
+        bulge[5] = 200.0; // the census group 20-24
+        let rates = cohort_migration_rates(&[county(flat), county(flat), county(bulge)]);
+        let ages = OMEGA + 1;
+        let third = &rates[2 * 2 * ages..3 * 2 * ages];
+        // Shares: 1/3 of the nation except 20-24, where 200 / 400 = 1/2.
+        let up = 1.5f64.powf(0.2) - 1.0;
+        let down = (1.0f64 / 1.5).powf(0.2) - 1.0;
+        for sex in 0..2 {
+            let r = &third[sex * ages..(sex + 1) * ages];
+            for (age, &rate) in r.iter().enumerate() {
+                let expected = match age {
+                    17..=21 => up,
+                    22..=26 => down,
+                    _ => 0.0,
+                };
+                assert!((rate - expected).abs() < 1e-12, "age {age}: {rate}");
+            }
+        }
+        // The flat counties lose a little at 17-21 (their share of 20-24 falls to 1/4).
+        assert!(rates[19] < 0.0);
+    }
+}

@@ -160,6 +160,13 @@ pub fn run_backtest_on(
     vital: &BTreeMap<String, VitalRates>,
     options: &BacktestOptions,
 ) -> Result<BacktestRun> {
+    if !(1..=crate::uncertainty::MAX_DRAWS).contains(&options.draws) {
+        return Err(Error::InvalidParameter {
+            parameter: "backtest Monte Carlo draws",
+            value: options.draws as f64,
+            range: "1 … 1,000,000",
+        });
+    }
     let matched = match_counties(y2010, y2020, vital);
     if matched.counties.is_empty() {
         return Err(Error::InvalidParameter {
