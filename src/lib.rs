@@ -59,6 +59,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod allocate;
+pub mod backtest;
 pub mod demography;
 mod error;
 pub mod input;

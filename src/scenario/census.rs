@@ -28,7 +28,7 @@ const WPP_CHINA_TFR: &str = "year,value
 ";
 
 /// WPP 2024 China sex ratio at birth, 2020 (males per female birth).
-const WPP_CHINA_SRB: f64 = 1.112;
+pub const WPP_CHINA_SRB: f64 = 1.112;
 
 /// The embedded Yuzhong file named `name` (the WPP China schedules are shared with it).
 fn embedded(name: &str) -> Result<&'static str> {

@@ -11,8 +11,7 @@ use crate::scenario::Scenario;
 use crate::uncertainty::draw_generator;
 use crate::uncertainty::quantile::{QuantileStream, sample_quantile};
 use crate::uncertainty::settings::{
-    DRAWS_RANGE, StreetDeviation, Uncertainty, draws_allowed, probability_allowed,
-    strictly_ascending,
+    DRAWS_RANGE, Uncertainty, draws_allowed, probability_allowed, strictly_ascending,
 };
 use crate::uncertainty::variant::{StreetPaths, Variant};
 
@@ -173,57 +172,16 @@ impl<'a> MonteCarlo<'a> {
     }
 
     fn variant_with(&self, draw: u64, district_e0: &[f64]) -> Variant {
-        use rand_distr::{Distribution as _, StandardNormal};
         let s = &self.settings;
         let mut rng = draw_generator(s.seed, draw);
         let tfr_factor = s.tfr.sample(&mut rng).max(0.0);
         let e0_shift = s.e0.sample(&mut rng);
         // Factors are cut at 0 (a negative one would turn net migration around).
         let migration_factor = s.migration.sample(&mut rng).max(0.0);
-        let StreetDeviation {
-            tfr_rho,
-            tfr_sigma,
-            e0_sigma,
-            migration_rho,
-            migration_sigma,
-            ..
-        } = s.streets;
-        let still = tfr_sigma == 0.0 && e0_sigma == Some(0.0) && migration_sigma == 0.0;
-        // Drawn only when asked for, so that draws without it keep their random streams.
-        let moving = migration_sigma > 0.0;
-        // The e0 gap's parameters are bayesLife's, per 5-year step.
-        let e0_rho = s.streets.annual_e0_rho();
-        let streets = (!still).then(|| {
-            let areas = self.scenario.areas.len();
-            let steps = district_e0.len();
-            let mut tfr_ratio = vec![0.0; steps * areas];
-            let mut e0_gap = vec![0.0; steps * areas];
-            let mut migration_rate = vec![0.0; if moving { steps * areas } else { 0 }];
-            let (mut d, mut g) = (vec![0.0; areas], vec![0.0; areas]);
-            let mut r = vec![0.0; areas];
-            for (step, e0) in district_e0.iter().enumerate() {
-                let sigma = s.streets.annual_e0_sigma(e0 + e0_shift);
-                for i in 0..areas {
-                    let z1: f64 = StandardNormal.sample(&mut rng);
-                    let z2: f64 = StandardNormal.sample(&mut rng);
-                    d[i] = tfr_rho * d[i] + tfr_sigma * z1;
-                    g[i] = e0_rho * g[i] + sigma * z2;
-                    tfr_ratio[step * areas + i] = d[i];
-                    e0_gap[step * areas + i] = g[i];
-                    if moving {
-                        let z3: f64 = StandardNormal.sample(&mut rng);
-                        r[i] = migration_rho * r[i] + migration_sigma * z3;
-                        migration_rate[step * areas + i] = r[i];
-                    }
-                }
-            }
-            StreetPaths {
-                areas,
-                tfr_ratio,
-                e0_gap,
-                migration_rate,
-            }
-        });
+        // The district e0 of each step, with the draw's shift, sets the e0 gap's shock.
+        let e0_by_step: Vec<f64> = district_e0.iter().map(|e0| e0 + e0_shift).collect();
+        let streets =
+            StreetPaths::draw(&s.streets, &mut rng, &e0_by_step, self.scenario.areas.len());
         Variant {
             tfr_factor,
             e0_shift,

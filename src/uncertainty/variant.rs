@@ -1,7 +1,10 @@
 //! A variant: the scenario's assumptions moved by stated amounts. A Monte Carlo draw is a
 //! variant sampled from the distributions; a sensitivity run is a variant moved by one step.
 
+use rand::rngs::ChaCha8Rng;
 use serde::Serialize;
+
+use crate::uncertainty::settings::StreetDeviation;
 
 /// How a projection departs from the scenario's assumptions. The default changes nothing,
 /// and [`Scenario::project`](crate::Scenario::project) is the projection of the default.
@@ -74,6 +77,77 @@ pub struct StreetPaths {
     /// the start of the step), added to the scenario's migrants with its age shape and
     /// female share; empty when the draw has none.
     pub migration_rate: Vec<f64>,
+}
+
+impl StreetPaths {
+    /// Each area's AR(1) deviations over the steps of one draw, from `rng`: for each step
+    /// (whose district e0, `e0_by_step`, sets the e0 gap's shock) and each area in turn, a
+    /// shock to the TFR ratio, one to the e0 gap and, when `deviation.migration_sigma > 0`,
+    /// one to the net migration rate (drawn only then, so that draws without it keep their
+    /// streams). `None` when every σ is 0 (no deviation at all).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::uncertainty::{StreetPaths, Uncertainty, draw_generator};
+    ///
+    /// let streets = Uncertainty::default().streets;
+    /// let mut rng = draw_generator(2021, 0);
+    /// let paths = StreetPaths::draw(&streets, &mut rng, &[80.8, 80.9], 3).unwrap();
+    /// assert_eq!((paths.tfr_ratio.len(), paths.e0_gap.len()), (6, 6));
+    /// // No migration-rate shocks unless asked for.
+    /// assert!(paths.migration_rate.is_empty());
+    /// assert!(StreetPaths::draw(&Uncertainty::none().streets, &mut rng, &[80.8], 3).is_none());
+    /// ```
+    pub fn draw(
+        deviation: &StreetDeviation,
+        rng: &mut ChaCha8Rng,
+        e0_by_step: &[f64],
+        areas: usize,
+    ) -> Option<Self> {
+        use rand_distr::{Distribution as _, StandardNormal};
+        let StreetDeviation {
+            tfr_rho,
+            tfr_sigma,
+            e0_sigma,
+            migration_rho,
+            migration_sigma,
+            ..
+        } = *deviation;
+        if tfr_sigma == 0.0 && e0_sigma == Some(0.0) && migration_sigma == 0.0 {
+            return None;
+        }
+        let moving = migration_sigma > 0.0;
+        // The e0 gap's parameters are bayesLife's, per 5-year step.
+        let e0_rho = deviation.annual_e0_rho();
+        let steps = e0_by_step.len();
+        let mut tfr_ratio = vec![0.0; steps * areas];
+        let mut e0_gap = vec![0.0; steps * areas];
+        let mut migration_rate = vec![0.0; if moving { steps * areas } else { 0 }];
+        let (mut d, mut g, mut r) = (vec![0.0; areas], vec![0.0; areas], vec![0.0; areas]);
+        for (step, &e0) in e0_by_step.iter().enumerate() {
+            let sigma = deviation.annual_e0_sigma(e0);
+            for i in 0..areas {
+                let z1: f64 = StandardNormal.sample(rng);
+                let z2: f64 = StandardNormal.sample(rng);
+                d[i] = tfr_rho * d[i] + tfr_sigma * z1;
+                g[i] = e0_rho * g[i] + sigma * z2;
+                tfr_ratio[step * areas + i] = d[i];
+                e0_gap[step * areas + i] = g[i];
+                if moving {
+                    let z3: f64 = StandardNormal.sample(rng);
+                    r[i] = migration_rho * r[i] + migration_sigma * z3;
+                    migration_rate[step * areas + i] = r[i];
+                }
+            }
+        }
+        Some(Self {
+            areas,
+            tfr_ratio,
+            e0_gap,
+            migration_rate,
+        })
+    }
 }
 
 impl Variant {

@@ -75,6 +75,7 @@ pub(crate) fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
 }
 
+mod backtest;
 mod uncertainty;
 
 /// Prints a value as JSON on standard output.
@@ -250,6 +251,26 @@ enum Command {
         #[arg(long, conflicts_with = "census")]
         template: bool,
     },
+    /// Backtest: project every county whose code and name agree in the 2010 and 2020
+    /// census tables from 2010 to 2020 by each method (survival_only, local_rates,
+    /// local_migration) and compare with the 2020 census by band.
+    ///
+    /// Example: popalloc backtest --census ../shared/data/china-census-county --out bt/
+    Backtest {
+        /// The folder holding age_sex_2010.csv, age_sex_2020.csv and vital_2010.csv.
+        #[arg(long, value_name = "PATH")]
+        census: PathBuf,
+        /// Write backtest.csv, backtest_summary.csv, backtest.md and backtest_errors.svg
+        /// into this directory (a new folder, an empty one or one a run wrote; replaced whole).
+        #[arg(long)]
+        out: PathBuf,
+        /// Monte Carlo draws per method for the P10-P90 coverage (default 100).
+        #[arg(long)]
+        draws: Option<usize>,
+        /// Seed of the generator, a whole number 0 … 2^64 − 1 (default 2021).
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
+        seed: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -407,6 +428,17 @@ fn main() -> ExitCode {
                     dir.display()
                 );
             }),
+        Command::Backtest {
+            census,
+            out,
+            draws,
+            seed,
+        } => backtest::backtest(&backtest::BacktestArgs {
+            census,
+            out,
+            draws,
+            seed,
+        }),
         Command::Init { dir, .. } => Scenario::write_default(&dir)
             .map_err(Failure::from)
             .map(|()| {

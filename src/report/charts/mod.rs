@@ -59,9 +59,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::{Error, Result};
 
+mod boxes;
 mod fan;
 mod tornado;
 
+pub use boxes::{ErrorBox, error_boxes_chart};
 pub use fan::{FanSeries, fan_chart, fan_panels};
 pub use tornado::{TornadoBar, tornado_chart};
 
