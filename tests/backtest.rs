@@ -235,3 +235,53 @@ fn real_county_censuses_give_about_2480_counties_and_a_plausible_elderly_error()
     assert!((8.0..15.0).contains(&e.mape), "{e:?}");
     assert!((1.0..7.0).contains(&e.malpe), "{e:?}");
 }
+
+/// The shipped default spread of the migration-rate deviation is what the calibration gives
+/// on the real censuses (calibration counties, `local_migration`, 50 draws per trial), and
+/// with it the holdout counties' 2020 totals and 60+ fall within their P10–P90 for 70–90 %
+/// of counties. Minutes in a debug build, so it runs in release builds only.
+#[cfg(not(debug_assertions))]
+#[test]
+fn the_default_migration_spread_is_the_calibrated_one_and_holds_on_the_holdout() {
+    use popalloc::backtest::{Sample, calibrate_migration_sigma, p10_p90_intervals};
+    use popalloc::uncertainty::{CALIBRATED_MIGRATION_SIGMA, Uncertainty};
+    let Some(dir) = common::shared_data("china-census-county") else {
+        return;
+    };
+    let y2010 = read_census(dir.join("age_sex_2010.csv"), None).unwrap();
+    let y2020 = read_census(dir.join("age_sex_2020.csv"), None).unwrap();
+    let vital = read_vital_rates(dir.join("vital_2010.csv")).unwrap();
+    let inputs = BacktestInputs::new(match_counties(&y2010, &y2020, &vital).counties).unwrap();
+    let fitted = FittedMethod::fit(Method::LocalMigration, &inputs).unwrap();
+    let search = Uncertainty {
+        draws: 50,
+        ..Uncertainty::default()
+    };
+    let calibration = calibrate_migration_sigma(&fitted, &inputs, &search).unwrap();
+    assert!(
+        (calibration.migration_sigma - CALIBRATED_MIGRATION_SIGMA).abs() < 5e-4,
+        "{calibration:?}"
+    );
+    let intervals = p10_p90_intervals(
+        &fitted,
+        &inputs,
+        &Uncertainty {
+            draws: 100,
+            ..Uncertainty::default()
+        },
+    )
+    .unwrap();
+    let predicted = fitted.project(&inputs).unwrap();
+    for band in ["total", "60+"] {
+        let b = BANDS.iter().position(|x| x.name == band).unwrap();
+        let holdout: Vec<usize> = (0..inputs.counties.len())
+            .filter(|&i| inputs.counties[i].sample == Sample::Holdout)
+            .map(|i| i * BANDS.len() + b)
+            .collect();
+        let pick = |v: &[f64]| -> Vec<f64> { holdout.iter().map(|&c| v[c]).collect() };
+        let chosen: Vec<[f64; 2]> = holdout.iter().map(|&c| intervals[c]).collect();
+        let e = summarize_errors(&pick(&predicted), &pick(&inputs.observed), Some(&chosen));
+        let coverage = e.coverage_p10_p90.unwrap();
+        assert!((0.7..=0.9).contains(&coverage), "{band}: {coverage}");
+    }
+}

@@ -23,6 +23,7 @@
 //! ```
 
 mod band;
+mod calibration;
 mod chart;
 mod counties;
 mod local;
@@ -40,6 +41,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use band::{BANDS, BacktestBand};
+pub use calibration::{
+    CALIBRATION_BAND, CALIBRATION_RHO, CALIBRATION_TARGET, Calibration, calibrate_migration_sigma,
+};
 pub use chart::error_chart;
 pub use counties::{Counties, County, LeftOut, match_counties};
 pub use local::{FERTILITY_RANGE, MORTALITY_RANGE, fertility_multipliers, mortality_multipliers};
@@ -56,6 +60,9 @@ pub use vital::{VitalRates, read_vital_rates, read_vital_rates_from};
 use crate::demography::census::{CensusSelection, read_census};
 use crate::error::{Error, Result};
 use crate::uncertainty::Uncertainty;
+
+/// The most draws a calibration search runs for each trial spread.
+const SEARCH_DRAWS: usize = 50;
 
 /// The files of a census folder a backtest reads.
 pub const CENSUS_FILES: [&str; 3] = ["age_sex_2010.csv", "age_sex_2020.csv", "vital_2010.csv"];
@@ -86,6 +93,8 @@ impl Default for BacktestOptions {
 pub struct MethodResult {
     /// The method and its fitted parameters.
     pub fitted: FittedMethod,
+    /// Its migration-rate spread, calibrated on the calibration counties' totals.
+    pub calibration: Calibration,
     /// Predicted 2020 persons.
     pub predicted: Vec<f64>,
     /// P10 and P90 of the Monte Carlo.
@@ -181,13 +190,20 @@ pub fn run_backtest_on(
         seed: options.seed,
         ..Uncertainty::default()
     };
+    // The search runs on at most SEARCH_DRAWS draws; the intervals reported use them all.
+    let search = Uncertainty {
+        draws: settings.draws.min(SEARCH_DRAWS),
+        ..settings.clone()
+    };
     let mut methods = Vec::new();
     for method in Method::ALL {
         let fitted = FittedMethod::fit(method, &inputs)?;
         let predicted = fitted.project(&inputs)?;
-        let intervals = p10_p90_intervals(&fitted, &inputs, &settings)?;
+        let calibration = calibrate_migration_sigma(&fitted, &inputs, &search)?;
+        let intervals = p10_p90_intervals(&fitted, &inputs, &calibration.apply(settings.clone()))?;
         methods.push(MethodResult {
             fitted,
+            calibration,
             predicted,
             intervals,
         });

@@ -3,7 +3,7 @@
 
 use crate::backtest::band::BANDS;
 use crate::demography::life_table::LifeTable;
-use crate::demography::migration::{Migrants, RogersCastro};
+use crate::demography::migration::Migrants;
 use crate::demography::population::{OMEGA, Population};
 use crate::demography::projection::{MigrationTiming, Projector, StepFlows, StepInput};
 use crate::demography::rates::StepRates;
@@ -101,12 +101,6 @@ pub fn project_decade(base: &Population, assumptions: &DecadeAssumptions) -> Res
         ..Variant::default()
     };
     let mut projector = Projector::new(1, groups, areas, MigrationTiming::Even)?;
-    // The age shape of a county's migration-rate deviation (sums to 1).
-    let shape = {
-        let schedule = RogersCastro::fundamental().schedule(groups)?;
-        let sum: f64 = schedule.iter().sum();
-        schedule.iter().map(|v| v / sum).collect::<Vec<f64>>()
-    };
     let mut input = StepInput {
         rates,
         migrants: Migrants::zeros(areas, groups)?,
@@ -141,13 +135,15 @@ pub fn project_decade(base: &Population, assumptions: &DecadeAssumptions) -> Res
                 None => vec![0.0; areas * 2 * groups],
             };
             if let Some(rates) = deviation {
-                // The draw's net migration rate of each county, spread over sex and age by
-                // the fundamental Rogers-Castro schedule, half female.
+                // The draw's net migration rate of each county, at every age and sex in
+                // proportion to its persons.
                 for (a, rate) in rates.iter().enumerate() {
-                    let total = rate * current.area_total(a);
-                    let cells = &mut values[a * 2 * groups..(a + 1) * 2 * groups];
-                    for (cell, share) in cells.iter_mut().zip(shape.iter().chain(&shape)) {
-                        *cell += 0.5 * total * share;
+                    let cells = a * 2 * groups..(a + 1) * 2 * groups;
+                    for (cell, p) in values[cells.clone()]
+                        .iter_mut()
+                        .zip(&current.values()[cells])
+                    {
+                        *cell += rate * p;
                     }
                 }
             }

@@ -62,8 +62,9 @@ impl Scenario {
     }
 
     /// The step's net migrants with the variant's street migration-rate deviations added:
-    /// `rate × the street's population` at the start of the step, with the scenario's age
-    /// shape and female share; `None` when the variant has none for this step.
+    /// `rate × the street's population` at the start of the step, at every age and sex in
+    /// proportion to its persons (the street grows or shrinks by that rate, all ages alike);
+    /// `None` when the variant has none for this step.
     fn street_migrants(
         &self,
         variant: &Variant,
@@ -78,22 +79,13 @@ impl Scenario {
         let Some(rates) = paths.migration_rate.get(step * areas..(step + 1) * areas) else {
             return Ok(None);
         };
-        let totals: Vec<f64> = rates
-            .iter()
-            .enumerate()
-            .map(|(a, rate)| rate * current.area_total(a))
-            .collect();
-        let extra = Migrants::from_totals(
-            &totals,
-            self.migration.female_share,
-            &self.migration.schedule.schedule(OMEGA + 1)?,
-            1.0,
-        )?;
+        let cells = 2 * (OMEGA + 1);
         let values = migrants
             .values()
-            .iter()
-            .zip(extra.values())
-            .map(|(m, e)| m + e)
+            .chunks(cells)
+            .zip(current.values().chunks(cells))
+            .zip(rates)
+            .flat_map(|((m, p), rate)| m.iter().zip(p).map(move |(m, p)| m + rate * p))
             .collect();
         Migrants::from_values(areas, OMEGA + 1, values).map(Some)
     }

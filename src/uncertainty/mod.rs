@@ -34,7 +34,7 @@ pub use sensitivity::{
     Outcome, Sensitivity, SensitivityOptions, SensitivityRow, Swing, sensitivity,
 };
 pub use settings::{
-    MAX_DRAWS, SensitivitySection, SensitivitySteps, StreetDeviation, StreetSection, Uncertainty,
-    UncertaintySection,
+    CALIBRATED_MIGRATION_RHO, CALIBRATED_MIGRATION_SIGMA, MAX_DRAWS, SensitivitySection,
+    SensitivitySteps, StreetDeviation, StreetSection, Uncertainty, UncertaintySection,
 };
 pub use variant::{StreetPaths, Variant};

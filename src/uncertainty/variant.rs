@@ -74,8 +74,8 @@ pub struct StreetPaths {
     /// Deviations of the street − district e0 gap (years).
     pub e0_gap: Vec<f64>,
     /// Deviations of the street's net migration rate (net migrants a year per resident at
-    /// the start of the step), added to the scenario's migrants with its age shape and
-    /// female share; empty when the draw has none.
+    /// the start of the step), added to the scenario's migrants at every age and sex in
+    /// proportion to its persons; empty when the draw has none.
     pub migration_rate: Vec<f64>,
 }
 
@@ -91,11 +91,13 @@ impl StreetPaths {
     /// ```
     /// use popalloc::uncertainty::{StreetPaths, Uncertainty, draw_generator};
     ///
-    /// let streets = Uncertainty::default().streets;
+    /// let mut streets = Uncertainty::default().streets;
     /// let mut rng = draw_generator(2021, 0);
     /// let paths = StreetPaths::draw(&streets, &mut rng, &[80.8, 80.9], 3).unwrap();
-    /// assert_eq!((paths.tfr_ratio.len(), paths.e0_gap.len()), (6, 6));
+    /// assert_eq!((paths.tfr_ratio.len(), paths.e0_gap.len(), paths.migration_rate.len()), (6, 6, 6));
     /// // No migration-rate shocks unless asked for.
+    /// streets.migration_sigma = 0.0;
+    /// let paths = StreetPaths::draw(&streets, &mut rng, &[80.8, 80.9], 3).unwrap();
     /// assert!(paths.migration_rate.is_empty());
     /// assert!(StreetPaths::draw(&Uncertainty::none().streets, &mut rng, &[80.8], 3).is_none());
     /// ```

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use popalloc::backtest::{BacktestOptions, Method, run_backtest, write_backtest};
+use popalloc::backtest::{BacktestOptions, run_backtest, write_backtest};
 
 use crate::{Failure, quiet};
 
@@ -35,7 +35,15 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
             "MALPE %",
             "P10-P90"
         );
-        for method in Method::ALL {
+        for result in &run.methods {
+            let method = result.fitted.method;
+            outln!(
+                "{:<16} migration-rate σ calibrated to {:.4} a year (ρ {}): calibration coverage of the total {:.3}",
+                method.name(),
+                result.calibration.migration_sigma,
+                result.calibration.migration_rho,
+                result.calibration.coverage
+            );
             for sample in ["calibration", "holdout"] {
                 for band in ["60+", "total"] {
                     if let Some(row) = run.summary_of(method, sample, band) {
