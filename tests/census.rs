@@ -99,18 +99,13 @@ fn init_census_writes_chongqing_districts_that_validate_and_run() {
         return;
     };
     let dir = temp("cq");
-    let out = popalloc()
-        .args(["init"])
-        .arg(&dir)
-        .arg("--census")
-        .arg(&path)
-        .args(["--code", "5001"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::run_ok(
+        popalloc()
+            .args(["init"])
+            .arg(&dir)
+            .arg("--census")
+            .arg(&path)
+            .args(["--code", "5001"]),
     );
     for file in [
         "scenario.toml",

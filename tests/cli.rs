@@ -109,25 +109,17 @@ fn allocate_prints_every_target_and_sweep_and_export_work() {
     ] {
         assert!(text.contains(id), "{id} missing from {text}");
     }
-    let out = popalloc()
-        .args([
-            "sweep",
-            "--target",
-            "nursing_share_2025",
-            "--from",
-            "0.6",
-            "--to",
-            "0.7",
-            "--steps",
-            "2",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::run_ok(popalloc().args([
+        "sweep",
+        "--target",
+        "nursing_share_2025",
+        "--from",
+        "0.6",
+        "--to",
+        "0.7",
+        "--steps",
+        "2",
+    ]));
     assert_eq!(
         String::from_utf8(out.stdout)
             .unwrap()
@@ -340,16 +332,7 @@ fn bad_command_lines_exit_1_naming_the_value_and_never_panic() {
 fn a_template_runs_and_its_memo_cites_placeholders_not_yuzhong() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("new-district");
-    let out = popalloc()
-        .args(["init", "--template"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_ok(popalloc().args(["init", "--template"]).arg(&dir));
     let sources = std::fs::read_to_string(dir.join("SOURCES.md")).unwrap();
     assert!(
         sources.contains("## base_population.csv\n\n[to fill]"),
@@ -357,18 +340,7 @@ fn a_template_runs_and_its_memo_cites_placeholders_not_yuzhong() {
     );
     assert!(!sources.contains("seventh census"), "{sources}");
     let results = root.path().join("out");
-    let out = popalloc()
-        .arg("run")
-        .arg(&dir)
-        .arg("--out")
-        .arg(&results)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_ok(popalloc().arg("run").arg(&dir).arg("--out").arg(&results));
     let memo = std::fs::read_to_string(results.join("report.md")).unwrap();
     assert!(memo.starts_with("# New district (template)"), "{memo}");
     assert!(memo.contains("| [to fill] the base population"), "{memo}");

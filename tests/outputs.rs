@@ -1,6 +1,8 @@
 //! `popalloc run --out DIR`: every output file present, parseable, with the rows it should
 //! have; the memo names every target.
 
+mod common;
+
 use std::process::Command;
 
 use popalloc::Scenario;
@@ -17,15 +19,10 @@ fn rows(path: &std::path::Path) -> (Vec<String>, usize) {
 fn run_writes_every_output() {
     let dir = std::env::temp_dir().join(format!("popalloc-outputs-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let out = Command::new(env!("CARGO_BIN_EXE_popalloc"))
-        .args(["run", "--out"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::run_ok(
+        Command::new(env!("CARGO_BIN_EXE_popalloc"))
+            .args(["run", "--out"])
+            .arg(&dir),
     );
     let s = Scenario::yuzhong().unwrap();
     let (areas, services, bands) = (s.areas.len(), s.services.len(), s.bands.len());
@@ -242,15 +239,10 @@ fn montecarlo_writes_quantiles_reliability_fans_and_a_memo_section() {
 fn sensitivity_prints_a_tornado_table_and_writes_its_charts() {
     let dir = std::env::temp_dir().join(format!("popalloc-sens-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let out = Command::new(env!("CARGO_BIN_EXE_popalloc"))
-        .args(["sensitivity", "--no-plan", "--out"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::run_ok(
+        Command::new(env!("CARGO_BIN_EXE_popalloc"))
+            .args(["sensitivity", "--no-plan", "--out"])
+            .arg(&dir),
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("TFR ±10 %"), "{text}");

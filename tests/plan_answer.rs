@@ -307,17 +307,12 @@ fn montecarlo_memo_names_its_plan_as_the_alpha_plan() {
     let root = tempfile::tempdir().unwrap();
     let scenario = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
     let out_dir = root.path().join("mc");
-    let out = popalloc()
-        .arg("montecarlo")
-        .arg(&scenario)
-        .args(["--draws", "12", "--seed", "3", "--alpha", "0.1", "--out"])
-        .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::run_ok(
+        popalloc()
+            .arg("montecarlo")
+            .arg(&scenario)
+            .args(["--draws", "12", "--seed", "3", "--alpha", "0.1", "--out"])
+            .arg(&out_dir),
     );
     let memo = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
     assert!(memo.contains("\n## The plan at α = 0.1\n"), "{memo}");

@@ -63,39 +63,32 @@ pub fn backtest_csv(run: &BacktestRun) -> String {
 pub fn summary_csv(run: &BacktestRun) -> String {
     let mut out = format!("{SUMMARY_HEADER}\n");
     for row in &run.summary {
-        let e = &row.errors;
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{}",
-            row.method.name(),
-            row.sample,
-            row.band,
-            e.counties,
-            number(e.mape, 3),
-            number(e.median_ape, 3),
-            number(e.malpe, 3),
-            number(e.p90_ape, 3),
-            e.coverage_p10_p90.map_or(String::new(), |c| number(c, 4)),
-        );
+        let _ = writeln!(out, "{}", summary_fields(row, 3).join(","));
     }
     out
 }
 
 /// One line of the memo's summary table.
 fn table_line(row: &SummaryRow) -> String {
+    format!("| {} |", summary_fields(row, 2).join(" | "))
+}
+
+/// The fields of a summary row in [`SUMMARY_HEADER`] order: percentages to `decimals`,
+/// the coverage to one more.
+fn summary_fields(row: &SummaryRow, decimals: usize) -> [String; 9] {
     let e = &row.errors;
-    format!(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-        row.method.name(),
-        row.sample,
-        row.band,
-        e.counties,
-        number(e.mape, 2),
-        number(e.median_ape, 2),
-        number(e.malpe, 2),
-        number(e.p90_ape, 2),
-        e.coverage_p10_p90.map_or(String::new(), |c| number(c, 3)),
-    )
+    [
+        row.method.name().to_string(),
+        row.sample.to_string(),
+        row.band.to_string(),
+        e.counties.to_string(),
+        number(e.mape, decimals),
+        number(e.median_ape, decimals),
+        number(e.malpe, decimals),
+        number(e.p90_ape, decimals),
+        e.coverage_p10_p90
+            .map_or(String::new(), |c| number(c, decimals + 1)),
+    ]
 }
 
 /// What the memo says of the method that beats `survival_only` most on 60+ (chosen on the

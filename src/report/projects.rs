@@ -132,15 +132,7 @@ fn projects(m: &mut String, scenario: &Scenario, plan: &Plan) {
          Whole units where the plan adds whole units, otherwise rounded to the unit (`<1`: less than half a unit); plan.csv holds the exact values.\n",
         if count == 1 { "addition" } else { "additions" }
     );
-    let _ = write!(m, "| street | service | variant |");
-    for y in &plan.years {
-        let _ = write!(m, " {y} |");
-    }
-    let _ = write!(m, " total |\n|---|---|---|");
-    for _ in &plan.years {
-        let _ = write!(m, "---:|");
-    }
-    let _ = writeln!(m, "---:|");
+    year_table_header(m, &["street", "service", "variant"], &plan.years);
     for ((i, f, v), by_year) in &cells {
         let service = &scenario.services[*f];
         let _ = write!(
@@ -233,15 +225,8 @@ fn conversions(m: &mut String, scenario: &Scenario, plan: &Plan) {
             }
         );
     }
-    let _ = write!(m, "\n| street | service | converted |");
-    for y in &plan.years {
-        let _ = write!(m, " {y} |");
-    }
-    let _ = write!(m, " total |\n|---|---|---|");
-    for _ in &plan.years {
-        let _ = write!(m, "---:|");
-    }
-    let _ = writeln!(m, "---:|");
+    m.push('\n');
+    year_table_header(m, &["street", "service", "converted"], &plan.years);
     let label = |id: &str| {
         scenario
             .areas
@@ -496,6 +481,26 @@ fn plural(unit: &str, amount: f64) -> String {
     } else {
         format!("{unit}s")
     }
+}
+
+/// The header of a Markdown table with the `labels` columns, one column per year and a
+/// total, the numbers right-aligned.
+fn year_table_header(m: &mut String, labels: &[&str], years: &[i32]) {
+    let _ = write!(m, "|");
+    for label in labels {
+        let _ = write!(m, " {label} |");
+    }
+    for y in years {
+        let _ = write!(m, " {y} |");
+    }
+    let _ = write!(m, " total |\n|");
+    for _ in labels {
+        let _ = write!(m, "---|");
+    }
+    for _ in years {
+        let _ = write!(m, "---:|");
+    }
+    let _ = writeln!(m, "---:|");
 }
 
 #[cfg(test)]

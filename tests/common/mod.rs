@@ -56,3 +56,15 @@ pub fn copy_fixture(fixture: &str, label: &str) -> PathBuf {
     }
     dir
 }
+
+/// Runs `command`, fails the test with its standard error unless it succeeds, and returns
+/// its output.
+pub fn run_ok(command: &mut std::process::Command) -> std::process::Output {
+    let out = command.output().expect("the command starts");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
