@@ -388,6 +388,50 @@ pub(crate) fn build_with(
         }
     }
 
+    // Build-rate limits: what the district, and each street, can add of a service in a year.
+    for (f, service) in scenario.services.iter().enumerate() {
+        let year_terms = |t: usize, areas: &mut dyn Iterator<Item = usize>| -> Vec<(usize, f64)> {
+            areas
+                .flat_map(|i| (0..service.variants.len()).map(move |v| (v, i)))
+                .map(|(v, i)| (layout.add_var(f, v, i, t), 1.0))
+                .collect()
+        };
+        for t in 0..t_count {
+            if let Some(limit) = service.max_added_per_year {
+                model.row(Row {
+                    name: format!("build_rate_{}_{}", service.id, years[t]),
+                    role: RowRole::Cap {
+                        service: f,
+                        variant: None,
+                    },
+                    area: None,
+                    year: Some(years[t]),
+                    terms: year_terms(t, &mut (0..n)),
+                    sense: Sense::AtMost,
+                    rhs: limit,
+                    slack: Vec::new(),
+                });
+            }
+            if let Some(limit) = service.max_added_per_area_year {
+                for i in 0..n {
+                    model.row(Row {
+                        name: format!("build_rate_{}_{}_{}", service.id, area_id(i), years[t]),
+                        role: RowRole::Cap {
+                            service: f,
+                            variant: None,
+                        },
+                        area: Some(i),
+                        year: Some(years[t]),
+                        terms: year_terms(t, &mut std::iter::once(i)),
+                        sense: Sense::AtMost,
+                        rhs: limit,
+                        slack: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
     // Street caps on one variant's additions, and on conversions, over the plan.
     for (f, service) in scenario.services.iter().enumerate() {
         for (v, caps) in service.variant_caps.iter().enumerate() {

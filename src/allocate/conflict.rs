@@ -588,12 +588,19 @@ impl Words<'_> {
                     Some(v) => (MemberKind::VariantCap, format!("{v} {}", service.name)),
                     None => (MemberKind::Cap, service.name.clone()),
                 };
-                (
-                    kind,
-                    None,
-                    format!("the {cap} on {what} added{place}, {span}"),
-                    Shown::Count(service.unit.clone()),
-                )
+                // A build-rate limit is a cap of one year (in a street, or the district).
+                let subject = match row.year {
+                    Some(year) => {
+                        let place = if place.is_empty() {
+                            " in the district"
+                        } else {
+                            place
+                        };
+                        format!("the yearly {cap} on {what} added{place}, in {year}")
+                    }
+                    None => format!("the {cap} on {what} added{place}, {span}"),
+                };
+                (kind, None, subject, Shown::Count(service.unit.clone()))
             }
             RowRole::ConversionCap { conversion } => {
                 let Some((c, service)) = s

@@ -67,10 +67,10 @@ impl ModelFootprint {
             variables = variables.saturating_add(additions).saturating_add(flows);
             // A flow sits in its area's served row and its provider's capacity row; an
             // addition in the capacity rows of its year and every later one (≤ years),
-            // and in targets and caps.
+            // in targets and caps, and in its year's build-rate rows (district, street).
             nonzeros = nonzeros
                 .saturating_add(flows.saturating_mul(2))
-                .saturating_add(additions.saturating_mul(years.saturating_add(3)));
+                .saturating_add(additions.saturating_mul(years.saturating_add(5)));
         }
         let conversions = (scenario.conversions.len() as u64)
             .saturating_mul(n)

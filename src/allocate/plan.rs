@@ -146,6 +146,47 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The need the plan leaves unmet, by service and year: Σ over areas of need − served
+    /// (each area once), for the service-years where it is at least `at_least` units. Need
+    /// goes unmet where caps, budgets or build-rate limits stop the plan from building
+    /// enough in time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+    ///
+    /// let mut yuzhong = Scenario::yuzhong()?;
+    /// // The district can add at most 300 elder-care beds a year.
+    /// yuzhong.services[0].max_added_per_year = Some(300.0);
+    /// let need = Need::from_projection(&yuzhong, &yuzhong.project(2025)?)?;
+    /// let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? else {
+    ///     panic!("a build-rate limit on an expected service is no conflict");
+    /// };
+    /// let unmet = plan.unmet_need(1.0);
+    /// assert!(unmet.iter().any(|(service, year, _)| service == "elder_beds" && *year == 2021));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn unmet_need(&self, at_least: f64) -> Vec<(String, i32, f64)> {
+        let mut seen = std::collections::HashSet::new();
+        let mut totals: Vec<(String, i32, f64)> = Vec::new();
+        for r in &self.rows {
+            if !seen.insert((r.service.as_str(), r.year, r.area.as_str())) {
+                continue;
+            }
+            let gap = (r.need - r.served).max(0.0);
+            match totals
+                .iter_mut()
+                .find(|(s, y, _)| *s == r.service && *y == r.year)
+            {
+                Some((_, _, total)) => *total += gap,
+                None => totals.push((r.service.clone(), r.year, gap)),
+            }
+        }
+        totals.retain(|(_, _, total)| *total >= at_least);
+        totals
+    }
+
     /// The largest gap of the plan's MILP stages (`None` for an LP): 0 when every stage is
     /// proven optimal.
     ///

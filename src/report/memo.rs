@@ -420,6 +420,22 @@ pub fn memo_of(
             if let Some(statement) = basis.statement() {
                 let _ = writeln!(m, "{statement}\n");
             }
+            let unmet = plan.unmet_need(0.5);
+            if !unmet.is_empty() {
+                let _ = writeln!(
+                    m,
+                    "Need the plan cannot meet in time (caps, budgets or build-rate limits stop it from building enough), by service and year:\n\n| service | year | unmet need |\n|---|---|---|"
+                );
+                for (service, year, units) in &unmet {
+                    let unit = scenario
+                        .services
+                        .iter()
+                        .find(|s| &s.id == service)
+                        .map_or("unit", |s| s.unit.as_str());
+                    let _ = writeln!(m, "| {service} | {year} | {units:.0} {unit}s |");
+                }
+                let _ = writeln!(m);
+            }
             let _ = writeln!(
                 m,
                 "Additions by street over {}–{horizon} (units of each service):\n",

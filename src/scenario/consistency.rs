@@ -13,9 +13,9 @@ use crate::demography::sex::Sex;
 use crate::error::{Error, Result, shown};
 use crate::scenario::Scenario;
 use crate::scenario::limits::{
-    AREA_ID_RULE, BUDGET_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
-    MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
-    TABLE_VALUE_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
+    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS,
+    MAX_NEED_RATE, MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE,
+    RADIUS_RANGE, TABLE_VALUE_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
 };
 use crate::scenario::plan_data::Service;
 use crate::scenario::target::{TargetKind, TargetLevel};
@@ -316,6 +316,14 @@ impl Scenario {
                 in_range(m, MAX_MODULE_UNITS),
                 MODULE_RANGE,
             )?;
+        }
+        for (name, limit) in [
+            ("max_added_per_year", s.max_added_per_year),
+            ("max_added_per_area_year", s.max_added_per_area_year),
+        ] {
+            if let Some(m) = limit {
+                number(field(name), m, in_range(m, MAX_BUDGET), BUILD_RATE_RANGE)?;
+            }
         }
         if variants == 0 {
             return Err(problem(

@@ -328,6 +328,14 @@ pub struct ServiceEntry {
     /// stock and the base population. Omitted: only the computed figure is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stated_baseline_per_1000: Option<f64>,
+    /// The most the whole district can add of the service in one year, all variants and
+    /// areas together (units): a build-rate limit. Omitted: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_added_per_year: Option<f64>,
+    /// The most one area can add of the service in one year, all variants together
+    /// (units). Omitted: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_added_per_area_year: Option<f64>,
 }
 
 /// `[costs]`: unit costs `service,variant,add_cost,unit` and conversions

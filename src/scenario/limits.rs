@@ -54,6 +54,9 @@ pub(crate) const MAX_NEED_RATE: f64 = 100.0;
 /// A need rate in words.
 pub(crate) const NEED_RATE_RANGE: &str = "a number from 0 to 100 units per person";
 
+/// A build-rate limit in words (the budget's bound, in units).
+pub(crate) const BUILD_RATE_RANGE: &str = "a number of units from 0 to 1e15";
+
 /// A stated baseline provision in words (the need-rate range per 1,000 persons).
 pub(crate) const STATED_BASELINE_RANGE: &str = "a number from 0 to 100,000 units per 1,000 persons";
 

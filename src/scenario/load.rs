@@ -20,10 +20,10 @@ use crate::scenario::assumptions::{
 };
 use crate::scenario::file::{ScenarioFile, TargetEntry};
 use crate::scenario::limits::{
-    AREA_ID_RULE, BUDGET_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
-    MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
-    STATED_BASELINE_RANGE, TABLE_VALUE_RANGE, allowed_comparisons, in_range, is_area_id,
-    is_multiplier,
+    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS,
+    MAX_NEED_RATE, MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE,
+    RADIUS_RANGE, STATED_BASELINE_RANGE, TABLE_VALUE_RANGE, allowed_comparisons, in_range,
+    is_area_id, is_multiplier,
 };
 use crate::scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 use crate::scenario::source::Source;
@@ -1066,6 +1066,18 @@ fn read_services(
                 MAX_NEED_RATE * 1000.0,
                 STATED_BASELINE_RANGE,
             ),
+            (
+                "max_added_per_year",
+                entry.max_added_per_year.unwrap_or(0.0),
+                MAX_BUDGET,
+                BUILD_RATE_RANGE,
+            ),
+            (
+                "max_added_per_area_year",
+                entry.max_added_per_area_year.unwrap_or(0.0),
+                MAX_BUDGET,
+                BUILD_RATE_RANGE,
+            ),
         ] {
             if !in_range(v, upper) {
                 problems.push(Error::InvalidSetting {
@@ -1104,6 +1116,8 @@ fn read_services(
             variants: entry.variants.clone(),
             min_addition: entry.min_addition.filter(|m| *m > 0.0),
             stated_baseline_per_1000: entry.stated_baseline_per_1000,
+            max_added_per_year: entry.max_added_per_year,
+            max_added_per_area_year: entry.max_added_per_area_year,
             stock: vec![vec![0.0; areas.len()]; entry.variants.len()],
             add_cost: vec![f64::NAN; entry.variants.len()],
             caps: vec![None; areas.len()],

@@ -65,6 +65,10 @@ pub struct Service {
     /// The base-year provision per 1,000 persons of the band as the plan states it, if
     /// given (reported beside [`Service::baseline_per_1000`], never used in the model).
     pub stated_baseline_per_1000: Option<f64>,
+    /// The most the district may add of the service in one year (units), if limited.
+    pub max_added_per_year: Option<f64>,
+    /// The most one area may add of the service in one year (units), if limited.
+    pub max_added_per_area_year: Option<f64>,
     /// Base-year capacity, `[variant][area]` (units).
     pub stock: Vec<Vec<f64>>,
     /// Cost per unit added, by variant (cost unit).

@@ -236,6 +236,8 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
                 variants: variants.iter().map(|v| v.0.to_string()).collect(),
                 min_addition: None,
                 stated_baseline_per_1000: None,
+                max_added_per_year: None,
+                max_added_per_area_year: None,
                 variant_caps: vec![vec![None; areas]; variants.len()],
                 stock: variants
                     .iter()
