@@ -101,9 +101,17 @@ fn a_build_rate_limit_against_a_binding_target_is_named_in_the_conflict() {
     assert!(
         conflict
             .message
-            .contains("yearly cap on Primary school seats added in the district"),
+            .contains("yearly cap on Primary school seats added in the district in 2021"),
         "{}",
         conflict.message
+    );
+    // Each year's cap is its own member, with its own remedy naming its year.
+    let remedies: Vec<&str> = conflict.members.iter().map(|m| m.remedy.as_str()).collect();
+    assert!(
+        remedies
+            .iter()
+            .any(|r| r.contains("yearly cap on Primary school seats added in the district in 2023")),
+        "{remedies:?}"
     );
 }
 

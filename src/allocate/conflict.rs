@@ -596,7 +596,7 @@ impl Words<'_> {
                         } else {
                             place
                         };
-                        format!("the yearly {cap} on {what} added{place}, in {year}")
+                        format!("the yearly {cap} on {what} added{place} in {year}")
                     }
                     None => format!("the {cap} on {what} added{place}, {span}"),
                 };
