@@ -36,6 +36,7 @@ pub fn nothing_to_plan(scenario: &Scenario) -> bool {
 
 pub mod charts;
 pub mod figures;
+pub mod labels;
 pub mod memo;
 pub mod output_folder;
 pub mod projects;
@@ -109,6 +110,50 @@ pub fn write_outputs_with(
     allocation: &Allocation,
     uncertainty: Option<&UncertaintyReport>,
 ) -> Result<Vec<PathBuf>> {
+    write_outputs_labelled(
+        dir,
+        scenario,
+        projection,
+        need,
+        allocation,
+        uncertainty,
+        labels::Labels::Both,
+    )
+}
+
+/// [`write_outputs_with`] with the charts' names chosen by `labels` (English only, Chinese
+/// only or both; [`labels::Labels`]).
+///
+/// # Errors
+///
+/// As [`write_outputs_with`].
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::report::{labels::{Labels, is_cjk}, write_outputs_labelled};
+/// use popalloc::{AllocationOptions, Need, Scenario, allocate};
+///
+/// let yuzhong = Scenario::yuzhong()?;
+/// let projection = yuzhong.project(yuzhong.horizon())?;
+/// let need = Need::from_projection(&yuzhong, &projection)?;
+/// let allocation = allocate(&yuzhong, &need, &AllocationOptions::default())?;
+/// let dir = tempfile::tempdir()?;
+/// let files = write_outputs_labelled(dir.path(), &yuzhong, &projection, &need, &allocation, None, Labels::Latin)?;
+/// for svg in files.iter().filter(|f| f.extension().is_some_and(|e| e == "svg")) {
+///     assert!(!std::fs::read_to_string(svg)?.chars().any(is_cjk));
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_outputs_labelled(
+    dir: &Path,
+    scenario: &Scenario,
+    projection: &Projection,
+    need: &Need,
+    allocation: &Allocation,
+    uncertainty: Option<&UncertaintyReport>,
+    labels: labels::Labels,
+) -> Result<Vec<PathBuf>> {
     scenario.check_consistent()?;
     scenario.check_projection(projection)?;
     need.check_matches(scenario)?;
@@ -170,6 +215,7 @@ pub fn write_outputs_with(
         charts.extend(uncertainty::figures(scenario, projection, u)?);
         section = uncertainty::memo_section(scenario, u);
     }
+    labels.apply(scenario, &mut charts);
     let captions: Vec<(&str, &str)> = charts
         .iter()
         .map(|c| (c.file.as_str(), c.caption.as_str()))

@@ -43,6 +43,15 @@ struct Cli {
     /// Print the result as JSON on standard output, for scripts.
     #[arg(long, global = true)]
     json: bool,
+    /// Names on the charts: both (中文 English, the default; needs a CJK font), latin
+    /// (English only, no CJK character in any chart) or chinese.
+    #[arg(
+        long,
+        global = true,
+        default_value = "both",
+        value_name = "latin|chinese|both"
+    )]
+    labels: popalloc::report::labels::Labels,
 }
 
 /// `--quiet` and `--json`, set once at start.
@@ -55,6 +64,14 @@ fn quiet() -> bool {
 
 fn json() -> bool {
     JSON.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `--labels`, set once at start.
+static LABELS: std::sync::OnceLock<popalloc::report::labels::Labels> = std::sync::OnceLock::new();
+
+/// The names the charts show (`--labels`).
+pub(crate) fn labels() -> popalloc::report::labels::Labels {
+    LABELS.get().copied().unwrap_or_default()
 }
 
 /// A message on standard error, unless `--quiet`.
@@ -289,6 +306,7 @@ fn main() -> ExitCode {
     };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     JSON.store(cli.json, std::sync::atomic::Ordering::Relaxed);
+    let _ = LABELS.set(cli.labels);
     let result = match cli.command.unwrap_or(Command::Run {
         dir: None,
         out: None,
@@ -688,7 +706,15 @@ fn write_outputs(
     need: &Need,
     allocation: &Allocation,
 ) -> Result<(), Failure> {
-    let files = popalloc::report::write_outputs(out, scenario, projection, need, allocation)?;
+    let files = popalloc::report::write_outputs_labelled(
+        out,
+        scenario,
+        projection,
+        need,
+        allocation,
+        None,
+        labels(),
+    )?;
     for file in files {
         note!("wrote {}", file.display());
     }
@@ -729,6 +755,7 @@ fn sweep(
             &values,
             "cost (relative units)",
         )?;
+        let svg = labels().relabel(scenario, &svg);
         popalloc::write_atomic(file, svg.as_bytes())?;
         note!("wrote {}", file.display());
     }

@@ -178,13 +178,14 @@ pub fn montecarlo(scenario: &Scenario, args: &MonteCarloArgs) -> Result<(), Fail
         sensitivity: sens,
     };
     if let Some(out) = &args.out {
-        let files = popalloc::report::write_outputs_with(
+        let files = popalloc::report::write_outputs_labelled(
             out,
             scenario,
             &projection,
             &need,
             &allocation,
             Some(&report),
+            crate::labels(),
         )?;
         for file in files {
             crate::note!("wrote {}", file.display());
@@ -318,7 +319,8 @@ pub fn run_sensitivity(scenario: &Scenario, args: &SensitivityArgs) -> Result<()
             "sensitivity.csv",
             popalloc::report::uncertainty::sensitivity_csv(&s),
         )];
-        let charts = popalloc::report::uncertainty::tornado_figures(scenario, &s)?;
+        let mut charts = popalloc::report::uncertainty::tornado_figures(scenario, &s)?;
+        crate::labels().apply(scenario, &mut charts);
         files.extend(charts.iter().map(|f| (f.file.as_str(), f.svg.clone())));
         for file in popalloc::report::output_folder::write_result_set(out, &files)? {
             crate::note!("wrote {}", file.display());
