@@ -68,7 +68,7 @@ fn main() -> Result<(), popalloc::Error> {
 
 fn set_tfr(scenario: &mut Scenario, tfr: f64) -> Result<(), popalloc::Error> {
     if let FertilityAssumption::TfrShape { tfr: path, .. }
-    | FertilityAssumption::TfrGamma { tfr: path, .. } = &mut scenario.fertility.0
+    | FertilityAssumption::TfrGamma { tfr: path, .. } = &mut scenario.fertility.schedule
     {
         *path = YearPath::constant(tfr);
     }

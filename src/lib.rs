@@ -97,7 +97,7 @@ pub use error::{Error, Result};
 pub use need::Need;
 pub use scenario::Scenario;
 pub use scenario::assumptions::{
-    FertilityAssumption, MigrationAssumption, MortalityAssumption, YearPath,
+    FertilityAssumption, FertilitySetting, MigrationAssumption, MortalityAssumption, YearPath,
 };
 pub use scenario::file::ScenarioFile;
 pub use scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};

@@ -146,7 +146,7 @@ fn yuzhong_tfr_path_starts_from_its_census_children() {
     assert_eq!(years[0].end_year, 2020);
     // The committed tfr.csv (embedded in the default scenario) is the previous path
     // started from the TFR of the year before the census, rounded to 3 decimals.
-    let FertilityAssumption::TfrShape { tfr, .. } = &yuzhong.fertility.0 else {
+    let FertilityAssumption::TfrShape { tfr, .. } = &yuzhong.fertility.schedule else {
         panic!("Yuzhong's fertility is a TFR path on a shape");
     };
     let level = years[0].total_fertility_rate;

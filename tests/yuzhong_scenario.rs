@@ -236,7 +236,7 @@ fn init_then_load_gives_back_the_embedded_scenario() {
 fn the_projection_to_2025_is_plausible() {
     let s = Scenario::yuzhong().unwrap();
     let [female, male] = s.life_tables(2020).unwrap();
-    let srb = s.fertility.1;
+    let srb = s.fertility.sex_ratio_at_birth;
     let both = (female.life_expectancy() + srb * male.life_expectancy()) / (1.0 + srb);
     assert!((both - 80.78).abs() < 0.01, "2020 e0 both sexes {both}");
     let projection = s.project(2025).unwrap();

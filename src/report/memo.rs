@@ -187,7 +187,10 @@ pub fn memo_of(
     let _ = writeln!(m, "## Assumptions\n");
     let _ = writeln!(m, "| assumption | value | source |\n|---|---|---|");
     let source = |key: &str| scenario.file.provenance.get(key).map_or("", String::as_str);
-    let (fertility, srb) = &scenario.fertility;
+    let (fertility, srb) = (
+        &scenario.fertility.schedule,
+        &scenario.fertility.sex_ratio_at_birth,
+    );
     let fertility_text = match fertility {
         FertilityAssumption::Asfr(_) => "age-specific rates from a file".to_string(),
         FertilityAssumption::TfrShape { tfr, .. } => {

@@ -113,6 +113,26 @@ pub enum FertilityAssumption {
     },
 }
 
+/// A scenario's fertility: the schedule (how fertility is given) and the sex ratio at birth.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::scenario::assumptions::FertilityAssumption;
+///
+/// let yuzhong = popalloc::Scenario::yuzhong()?;
+/// assert_eq!(yuzhong.fertility.sex_ratio_at_birth, 1.08);
+/// assert!(matches!(yuzhong.fertility.schedule, FertilityAssumption::TfrShape { .. }));
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct FertilitySetting {
+    /// How fertility is given (a TFR path with a shape, a gamma curve, or rates by age).
+    pub schedule: FertilityAssumption,
+    /// Male births per female birth.
+    pub sex_ratio_at_birth: f64,
+}
+
 /// How mortality is given.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MortalityAssumption {

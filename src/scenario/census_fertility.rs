@@ -61,7 +61,7 @@ impl Scenario {
     /// The age pattern of the scenario's fertility in `year`, single ages `0..=OMEGA`, in
     /// any scale (zeros where an ASFR schedule has none).
     fn fertility_shape(&self, year: i32) -> Result<Vec<f64>> {
-        Ok(match &self.fertility.0 {
+        Ok(match &self.fertility.schedule {
             FertilityAssumption::TfrShape { shape, .. } => shape.clone(),
             FertilityAssumption::TfrGamma { mean_age, sd, .. } => {
                 Fertility::gamma(1.0, *mean_age, *sd, FertileAges::default())?.into_vec()

@@ -121,7 +121,7 @@ pub fn census_migration(
     }
     let tfr = section.birth_rate / 1000.0 * first_pop.total() / exposure;
     let asfr: Vec<f64> = shape.iter().map(|f| f * tfr).collect();
-    let srb = scenario.fertility.1;
+    let srb = scenario.fertility.sex_ratio_at_birth;
     let rates: Vec<StepRates> = tables
         .iter()
         .map(|[f, m]| StepRates::from_life_tables(f, m, asfr.clone(), srb))

@@ -12,10 +12,12 @@ use crate::demography::projection::Projection;
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result, shown};
 use crate::scenario::Scenario;
+use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption};
 use crate::scenario::limits::{
-    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS,
-    MAX_NEED_RATE, MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE,
-    RADIUS_RANGE, TABLE_VALUE_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
+    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT, MAX_BUDGET,
+    MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE, MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE,
+    MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE, TABLE_VALUE_RANGE, TFR_RANGE,
+    allowed_comparisons, in_range, is_area_id, is_multiplier,
 };
 use crate::scenario::plan_data::Service;
 use crate::scenario::target::{TargetKind, TargetLevel};
@@ -271,13 +273,39 @@ impl Scenario {
     }
 
     fn check_assumptions(&self) -> Result<()> {
-        let ratio = self.fertility.1;
+        let ratio = self.fertility.sex_ratio_at_birth;
         number(
-            "fertility.1 (sex ratio at birth)",
+            "fertility.sex_ratio_at_birth",
             ratio,
             ratio > 0.0,
             "a finite number > 0 (males per female birth)",
         )?;
+        match &self.fertility.schedule {
+            FertilityAssumption::TfrShape { tfr, .. }
+            | FertilityAssumption::TfrGamma { tfr, .. } => {
+                for &(year, value) in tfr.points() {
+                    number(
+                        format!("fertility.tfr[{year}]"),
+                        value,
+                        (0.0..=MAX_TFR).contains(&value),
+                        TFR_RANGE,
+                    )?;
+                }
+            }
+            FertilityAssumption::Asfr(_) => {}
+        }
+        if let MortalityAssumption::Brass { e0, .. } = &self.mortality {
+            for sex in Sex::ALL {
+                for &(year, value) in e0[sex.index()].points() {
+                    number(
+                        format!("mortality.e0.{}[{year}]", sex.as_str()),
+                        value,
+                        E0_RANGE.contains(&value),
+                        E0_RANGE_TEXT,
+                    )?;
+                }
+            }
+        }
         let migration = &self.migration;
         number(
             "migration.female_share",

@@ -57,6 +57,20 @@ pub(crate) const NEED_RATE_RANGE: &str = "a number from 0 to 100 units per perso
 /// A build-rate limit in words (the budget's bound, in units).
 pub(crate) const BUILD_RATE_RANGE: &str = "a number of units from 0 to 1e15";
 
+/// The highest total fertility rate a path may hold, children per woman (the highest
+/// national TFR on record is below 9; beyond 20 a projection of 150 years leaves the
+/// finite numbers).
+pub(crate) const MAX_TFR: f64 = 20.0;
+
+/// A TFR in words.
+pub(crate) const TFR_RANGE: &str = "a total fertility rate from 0 to 20 children per woman";
+
+/// The life expectancies at birth an e0 path may hold, years.
+pub(crate) const E0_RANGE: std::ops::RangeInclusive<f64> = 15.0..=110.0;
+
+/// That range in words.
+pub(crate) const E0_RANGE_TEXT: &str = "from 15 to 110 years";
+
 /// A stated baseline provision in words (the need-rate range per 1,000 persons).
 pub(crate) const STATED_BASELINE_RANGE: &str = "a number from 0 to 100,000 units per 1,000 persons";
 

@@ -16,14 +16,14 @@ use crate::demography::tidy::{TidyTable, ValueRule, read_migrants_from, read_pop
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{
-    FertilityAssumption, MigrationAssumption, MortalityAssumption, YearPath,
+    FertilityAssumption, FertilitySetting, MigrationAssumption, MortalityAssumption, YearPath,
 };
 use crate::scenario::file::{ScenarioFile, TargetEntry};
 use crate::scenario::limits::{
-    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, MAX_BUDGET, MAX_INPUT_VALUE, MAX_MODULE_UNITS,
-    MAX_NEED_RATE, MAX_RADIUS_MINUTES, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE,
-    RADIUS_RANGE, STATED_BASELINE_RANGE, TABLE_VALUE_RANGE, allowed_comparisons, in_range,
-    is_area_id, is_multiplier,
+    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT, MAX_BUDGET,
+    MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE, MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE,
+    MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE, STATED_BASELINE_RANGE, TABLE_VALUE_RANGE,
+    TFR_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
 };
 use crate::scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 use crate::scenario::source::Source;
@@ -602,11 +602,6 @@ fn read_bands(file: &ScenarioFile, toml: &Path) -> Result<Vec<Band>> {
 /// The highest age-specific fertility rate, births per woman per year.
 const MAX_ASFR: f64 = 1.0;
 
-/// The highest total fertility rate a path may hold, children per woman (the highest
-/// national TFR on record is below 9; beyond 20 a projection of 150 years leaves the
-/// finite numbers).
-const MAX_TFR: f64 = 20.0;
-
 /// A TFR path: each value from 0 to [`MAX_TFR`].
 fn tfr_path(source: &Source, name: &str) -> Result<YearPath> {
     let path = year_path(source, name)?;
@@ -615,7 +610,7 @@ fn tfr_path(source: &Source, name: &str) -> Result<YearPath> {
             path: source.path(name),
             field: format!("year {year}"),
             value,
-            range: "a total fertility rate from 0 to 20 children per woman",
+            range: TFR_RANGE,
         });
     }
     Ok(path)
@@ -653,11 +648,7 @@ fn year_path(source: &Source, name: &str) -> Result<YearPath> {
     })
 }
 
-fn read_fertility(
-    source: &Source,
-    file: &ScenarioFile,
-    toml: &Path,
-) -> Result<(FertilityAssumption, f64)> {
+fn read_fertility(source: &Source, file: &ScenarioFile, toml: &Path) -> Result<FertilitySetting> {
     let f = &file.fertility;
     let srb = f.sex_ratio_at_birth;
     if !(srb.is_finite() && srb > 0.0) {
@@ -733,7 +724,10 @@ fn read_fertility(
         }
         _ => return Err(bad(one_of)),
     };
-    Ok((assumption, srb))
+    Ok(FertilitySetting {
+        schedule: assumption,
+        sex_ratio_at_birth: srb,
+    })
 }
 
 /// A percent-ASFR shape file `age,value` (single ages or five-year groups) as single-year
@@ -860,12 +854,12 @@ fn read_mortality(
                         expected: "year,sex,value",
                     });
                 };
-                if !(15.0..=110.0).contains(&row.value) {
+                if !E0_RANGE.contains(&row.value) {
                     return Err(Error::InvalidValue {
                         path: e0_path,
                         row: row.row,
                         what: "life expectancy at birth",
-                        range: "from 15 to 110 years",
+                        range: E0_RANGE_TEXT,
                         value: row.value,
                     });
                 }

@@ -21,6 +21,7 @@ mod projection;
 mod source;
 pub mod target;
 pub mod template;
+mod tuning;
 
 /// The longest projection a scenario may ask for, in years from its base year.
 ///
@@ -47,7 +48,7 @@ use crate::demography::band::Band;
 use crate::demography::population::Population;
 #[allow(unused_imports)] // `Error` names the error variants in doc links.
 use crate::error::{Error, Result};
-use assumptions::{FertilityAssumption, MigrationAssumption, MortalityAssumption};
+use assumptions::{FertilitySetting, MigrationAssumption, MortalityAssumption};
 use file::ScenarioFile;
 use plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 use source::Source;
@@ -73,7 +74,7 @@ pub struct Scenario {
     /// Cohort bands.
     pub bands: Vec<Band>,
     /// Fertility assumption and the sex ratio at birth (males per female).
-    pub fertility: (FertilityAssumption, f64),
+    pub fertility: FertilitySetting,
     /// Mortality assumption.
     pub mortality: MortalityAssumption,
     /// Migration assumption.
@@ -117,7 +118,46 @@ impl Scenario {
     ///
     /// None in practice (a test loads it); the errors of [`Scenario::load`].
     pub fn yuzhong() -> Result<Self> {
-        load::load(&Source::Memory(embedded::YUZHONG.to_vec()))
+        let files = embedded::YUZHONG
+            .iter()
+            .map(|(name, text)| ((*name).to_string(), (*text).to_string()))
+            .collect();
+        load::load(&Source::Memory(files, "<embedded>"))
+    }
+
+    /// Loads a scenario from texts held in memory, `(file name, text)`: `scenario.toml` (or
+    /// `scenario.json`) and every file it names, as [`Scenario::load`] reads them from a
+    /// folder. Messages name the files as `<memory>/name`.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`Scenario::load`]; a file the scenario names but `files` lacks is
+    /// [`Error::Io`] (not found).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// popalloc::Scenario::write_default(dir.path())?;
+    /// let mut files = Vec::new();
+    /// for entry in std::fs::read_dir(dir.path())? {
+    ///     let path = entry?.path();
+    ///     let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    ///     files.push((name, std::fs::read_to_string(&path)?));
+    /// }
+    /// let from_memory = popalloc::Scenario::from_texts(&files)?;
+    /// assert_eq!(from_memory.areas.len(), 11);
+    /// files.retain(|(name, _)| name != "areas.csv");
+    /// let err = popalloc::Scenario::from_texts(&files).unwrap_err();
+    /// assert!(err.to_string().contains("<memory>/areas.csv"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_texts<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<Self> {
+        let files = files
+            .iter()
+            .map(|(name, text)| (name.as_ref().to_string(), text.as_ref().to_string()))
+            .collect();
+        load::load(&Source::Memory(files, "<memory>"))
     }
 
     /// Writes the embedded default scenario's files into `dir`, for editing: `dir` must be

@@ -69,7 +69,7 @@ impl Scenario {
     ///
     /// let mut scenario = popalloc::Scenario::yuzhong()?;
     /// // A TFR of 85, meant as 0.85.
-    /// if let FertilityAssumption::TfrShape { tfr, .. } = &mut scenario.fertility.0 {
+    /// if let FertilityAssumption::TfrShape { tfr, .. } = &mut scenario.fertility.schedule {
     ///     *tfr = YearPath::new(vec![(2020, 85.0)])?;
     /// }
     /// let warnings = scenario.plausibility_warnings();
@@ -80,7 +80,7 @@ impl Scenario {
     /// ```
     pub fn plausibility_warnings(&self) -> Vec<PlausibilityWarning> {
         let mut out = Vec::new();
-        let (fertility, srb) = &self.fertility;
+        let (fertility, srb) = (&self.fertility.schedule, &self.fertility.sex_ratio_at_birth);
         let mut tfr_points = |points: &[(i32, f64)]| {
             for &(year, value) in points {
                 if value > MAX_PLAUSIBLE_TFR {

@@ -104,7 +104,7 @@ impl Scenario {
             variant.tfr_factor >= 0.0,
             ">= 0",
         )?;
-        let (fertility, srb) = &self.fertility;
+        let (fertility, srb) = (&self.fertility.schedule, &self.fertility.sex_ratio_at_birth);
         let factor = variant.tfr_factor;
         let asfr = match fertility {
             FertilityAssumption::Asfr(map) => for_year(map, year)

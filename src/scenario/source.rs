@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 pub(crate) enum Source {
     /// Files in a directory.
     Dir(PathBuf),
-    /// Files in memory: (name, text).
-    Memory(Vec<(&'static str, &'static str)>),
+    /// Files in memory: (name, text), and the name messages give the set.
+    Memory(Vec<(String, String)>, &'static str),
 }
 
 impl Source {
@@ -19,7 +19,7 @@ impl Source {
     pub(crate) fn path(&self, name: &str) -> PathBuf {
         match self {
             Source::Dir(dir) => dir.join(name),
-            Source::Memory(_) => Path::new("<embedded>").join(name),
+            Source::Memory(_, root) => Path::new(root).join(name),
         }
     }
 
@@ -27,7 +27,7 @@ impl Source {
     pub(crate) fn root(&self) -> PathBuf {
         match self {
             Source::Dir(dir) => dir.clone(),
-            Source::Memory(_) => PathBuf::from("<embedded>"),
+            Source::Memory(_, root) => PathBuf::from(root),
         }
     }
 
@@ -35,7 +35,7 @@ impl Source {
     pub(crate) fn has(&self, name: &str) -> bool {
         match self {
             Source::Dir(dir) => dir.join(name).is_file(),
-            Source::Memory(files) => files.iter().any(|(n, _)| *n == name),
+            Source::Memory(files, _) => files.iter().any(|(n, _)| n == name),
         }
     }
 
@@ -46,14 +46,14 @@ impl Source {
                 let path = dir.join(name);
                 crate::input::read_input(&path)
             }
-            Source::Memory(files) => files
+            Source::Memory(files, _) => files
                 .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| (*text).to_string())
+                .find(|(n, _)| n == name)
+                .map(|(_, text)| text.clone())
                 .ok_or_else(|| {
                     Error::io(
                         self.path(name),
-                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such embedded file"),
+                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in memory"),
                     )
                 }),
         }

@@ -274,14 +274,14 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
         areas: area_list,
         base,
         bands: bands.clone(),
-        fertility: (
-            FertilityAssumption::TfrGamma {
+        fertility: popalloc::scenario::assumptions::FertilitySetting {
+            schedule: FertilityAssumption::TfrGamma {
                 tfr: YearPath::new(vec![(2020, 1.0), (2025, 0.9)]).unwrap(),
                 mean_age: 30.0,
                 sd: 5.5,
             },
-            1.07,
-        ),
+            sex_ratio_at_birth: 1.07,
+        },
         mortality: MortalityAssumption::Mx(mx),
         migration: MigrationAssumption {
             female_share: 0.5,
