@@ -74,3 +74,25 @@ fn a_street_within_the_radius_of_its_own_facilities_serves_itself() {
         Allocation::Plan(_)
     ));
 }
+
+/// A district-wide service reaches every street whatever the minutes: north, 12 minutes from
+/// its own primary seats (beyond the 10-minute radius), is served once primary is
+/// district-wide, and every street can serve every other.
+#[test]
+fn a_district_wide_service_reaches_every_street() {
+    let mut scenario = with_matrix("diag12-wide", 12.0);
+    let primary = scenario
+        .services
+        .iter()
+        .position(|s| s.id == "primary")
+        .unwrap();
+    scenario.services[primary].district_wide = true;
+    assert!(has_variable(&scenario, "serve_primary_north_by_north_"));
+    assert!(has_variable(&scenario, "serve_primary_north_by_south_"));
+    let need =
+        Need::from_projection(&scenario, &scenario.project(scenario.horizon()).unwrap()).unwrap();
+    assert!(matches!(
+        allocate(&scenario, &need, &AllocationOptions::default()).unwrap(),
+        Allocation::Plan(_)
+    ));
+}

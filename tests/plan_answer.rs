@@ -61,10 +61,10 @@ fn check_flows(scenario: &Scenario, need: &Need, plan: &Plan) {
             .unwrap();
         assert!(flow.amount >= FLOW_TOLERANCE, "{flow:?}");
         assert!(
-            scenario.access.within(
+            service.reaches(
+                &scenario.access,
                 area(&flow.area_served),
-                area(&flow.area_serving),
-                service.radius_minutes
+                area(&flow.area_serving)
             ),
             "{flow:?} goes beyond the service's reach"
         );

@@ -82,6 +82,12 @@ fn the_memo_states_the_baseline_from_the_census_beside_the_plans() {
         memo.contains("| Elder-care beds | 1915 beds | elderly | 116320 | 16.5 | 16 |"),
         "{memo}"
     );
+    // Each need row names its own source; senior high schools serve the whole district.
+    assert!(
+        memo.contains("(served district-wide) | [plan] senior secondary enrolment 100 %"),
+        "{memo}"
+    );
+    assert!(memo.contains("(radius 15 walking minutes) | [estimate] 30 beds per 1,000 aged 60+"));
 }
 
 #[test]

@@ -194,7 +194,7 @@ pub(crate) fn build_with(
             };
             for i in 0..n {
                 for j in 0..n {
-                    if scenario.access.within(i, j, service.radius_minutes) {
+                    if service.reaches(&scenario.access, i, j) {
                         let v = model.continuous(format!(
                             "serve_{}_{}_by_{}_{year}",
                             service.id,

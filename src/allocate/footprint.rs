@@ -58,7 +58,7 @@ impl ModelFootprint {
             let mut reach = 0_u64;
             for i in 0..scenario.areas.len() {
                 for j in 0..scenario.areas.len() {
-                    reach += u64::from(scenario.access.within(i, j, service.radius_minutes));
+                    reach += u64::from(service.reaches(&scenario.access, i, j));
                 }
             }
             let variants = service.variants.len() as u64;

@@ -259,15 +259,19 @@ pub fn memo_of(
         }
     }
     for s in &scenario.services {
+        let reach = if s.district_wide {
+            "served district-wide".to_string()
+        } else {
+            format!("radius {} walking minutes", s.radius_minutes)
+        };
         let _ = writeln!(
             m,
-            "| need: {} | {} {} per person of band {} (radius {} walking minutes) | {} |",
+            "| need: {} | {} {} per person of band {} ({reach}) | {} |",
             s.name,
             s.need_rate,
             s.unit,
             scenario.bands[s.band].name(),
-            s.radius_minutes,
-            source("need")
+            s.provenance.as_deref().unwrap_or(source("need"))
         );
     }
     for (key, label) in [

@@ -336,6 +336,14 @@ pub struct ServiceEntry {
     /// (units). Omitted: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_added_per_area_year: Option<f64>,
+    /// The service serves the whole district from any street (senior high schools): no
+    /// walking radius applies. Omitted: false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_wide: Option<bool>,
+    /// Where the need rate comes from, shown on the service's need row of the memo
+    /// (instead of the `[provenance] need` line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<String>,
 }
 
 /// `[costs]`: unit costs `service,variant,add_cost,unit` and conversions

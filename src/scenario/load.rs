@@ -1028,9 +1028,12 @@ fn read_services(
                 });
                 0
             });
+        let district_wide = entry.district_wide.unwrap_or(false);
+        // A district-wide service needs no radius; it is held at the longest one.
         let radius = entry
             .radius_minutes
-            .or_else(|| life_circle_minutes(&entry.id));
+            .or_else(|| life_circle_minutes(&entry.id))
+            .or_else(|| district_wide.then_some(MAX_RADIUS_MINUTES));
         if radius.is_none() {
             problems.push(Error::BadSettings {
                 path: toml.to_path_buf(),
@@ -1112,6 +1115,8 @@ fn read_services(
             stated_baseline_per_1000: entry.stated_baseline_per_1000,
             max_added_per_year: entry.max_added_per_year,
             max_added_per_area_year: entry.max_added_per_area_year,
+            district_wide,
+            provenance: entry.provenance.clone(),
             stock: vec![vec![0.0; areas.len()]; entry.variants.len()],
             add_cost: vec![f64::NAN; entry.variants.len()],
             caps: vec![None; areas.len()],

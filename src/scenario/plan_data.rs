@@ -69,6 +69,10 @@ pub struct Service {
     pub max_added_per_year: Option<f64>,
     /// The most one area may add of the service in one year (units), if limited.
     pub max_added_per_area_year: Option<f64>,
+    /// Whether the service serves the whole district from any street (no radius applies).
+    pub district_wide: bool,
+    /// Where the need rate comes from, if the scenario says (the memo's need row).
+    pub provenance: Option<String>,
     /// Base-year capacity, `[variant][area]` (units).
     pub stock: Vec<Vec<f64>>,
     /// Cost per unit added, by variant (cost unit).
@@ -84,6 +88,22 @@ impl Service {
     /// The index of a variant.
     pub fn variant_index(&self, id: &str) -> Option<usize> {
         self.variants.iter().position(|v| v == id)
+    }
+
+    /// Whether capacity in area `to` can serve need in area `from`: always for a
+    /// district-wide service, else within its walking radius ([`Access::within`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let senior = yuzhong.services.iter().find(|s| s.id == "senior").unwrap();
+    /// assert!(senior.district_wide);
+    /// assert!(senior.reaches(&yuzhong.access, 0, 10));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn reaches(&self, access: &Access, from: usize, to: usize) -> bool {
+        self.district_wide || access.within(from, to, self.radius_minutes)
     }
 
     /// Total base-year capacity, all variants and areas.

@@ -105,7 +105,12 @@ fn template_toml(text: &str) -> String {
         if in_provenance {
             continue;
         }
-        if top_level && trimmed.starts_with("name =") {
+        if trimmed.starts_with("provenance =") {
+            // A service's own source of its need rate.
+            out.push_str(&format!(
+                "provenance = \"{TO_FILL} where this need rate comes from\"\n"
+            ));
+        } else if top_level && trimmed.starts_with("name =") {
             out.push_str("name = \"New district (template): replace every value\"\n");
         } else if top_level && trimmed.starts_with("name_zh =") {
             continue;
@@ -165,6 +170,11 @@ mod tests {
         ] {
             assert!(template.contains(section), "{section}");
         }
-        assert_eq!(template.matches(TO_FILL).count(), PROVENANCE.len());
+        // The [provenance] lines and each service's source of its need rate.
+        let services = template.matches("[[services]]").count();
+        assert_eq!(
+            template.matches(TO_FILL).count(),
+            PROVENANCE.len() + services
+        );
     }
 }

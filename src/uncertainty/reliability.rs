@@ -167,9 +167,9 @@ impl PlanLevels {
         let wanted: Vec<f64> = (0..scenario.areas.len())
             .map(|i| need.need(f, i, year).unwrap_or(f64::NAN))
             .collect();
-        let radius = scenario.services[f].radius_minutes;
+        let service = &scenario.services[f];
         let routing = route(&wanted, &self.capacity_of(t, f), |i, j| {
-            scenario.access.within(i, j, radius)
+            service.reaches(&scenario.access, i, j)
         });
         (wanted, routing)
     }

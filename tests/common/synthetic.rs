@@ -238,6 +238,8 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
                 stated_baseline_per_1000: None,
                 max_added_per_year: None,
                 max_added_per_area_year: None,
+                district_wide: false,
+                provenance: None,
                 variant_caps: vec![vec![None; areas]; variants.len()],
                 stock: variants
                     .iter()
