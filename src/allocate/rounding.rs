@@ -210,36 +210,22 @@ pub(crate) fn solve_stage(
     settings: &StageSettings<'_>,
 ) -> Result<StageOutcome> {
     let limit = settings.time_limit_seconds;
+    // The stage's objective and extra rows, on `model` from `start` with `backend`.
+    let run = |model: &Model, start: Integers<'_>, backend: Backend| {
+        solve(model, objective, None, extra, start, backend, limit)
+    };
     if !model.is_mixed_integer() {
-        return Ok(
-            match solve(
-                model,
-                objective,
-                None,
-                extra,
-                Integers::Keep,
-                settings.backend,
-                limit,
-            )? {
-                Outcome::Optimal(s) => StageOutcome::Solved(s, None),
-                Outcome::Infeasible => StageOutcome::Infeasible,
-            },
-        );
+        return Ok(match run(model, Integers::Keep, settings.backend)? {
+            Outcome::Optimal(s) => StageOutcome::Solved(s, None),
+            Outcome::Infeasible => StageOutcome::Infeasible,
+        });
     }
     // Without modules (area counts, draws covered) the search alone usually proves its plan
     // at once: rounding serves only when it does not.
     let search_first = modules(model).is_empty();
     let mut searched = None;
     if search_first {
-        let result = solve(
-            model,
-            objective,
-            None,
-            extra,
-            Integers::Keep,
-            settings.backend,
-            limit,
-        );
+        let result = run(model, Integers::Keep, settings.backend);
         match result {
             Ok(Outcome::Optimal(found)) if found.proven => {
                 let value = Model::evaluate(objective, &found.values);
@@ -252,15 +238,7 @@ pub(crate) fn solve_stage(
         }
     }
     // The relaxation: no integer plan does better, and none exists when it is infeasible.
-    let relaxation = match solve(
-        &relaxed(model),
-        objective,
-        None,
-        extra,
-        Integers::Keep,
-        Backend::Clarabel,
-        limit,
-    )? {
+    let relaxation = match run(&relaxed(model), Integers::Keep, Backend::Clarabel)? {
         Outcome::Optimal(s) => s,
         Outcome::Infeasible => return Ok(StageOutcome::Infeasible),
     };
@@ -288,14 +266,10 @@ pub(crate) fn solve_stage(
     }
     let searched = match searched {
         Some(result) => result,
-        None => solve(
+        None => run(
             model,
-            objective,
-            None,
-            extra,
             rounded.as_deref().map_or(Integers::Keep, Integers::Start),
             settings.backend,
-            limit,
         ),
     };
     let keep_rounded = |values: Vec<f64>| {

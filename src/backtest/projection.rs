@@ -3,7 +3,7 @@
 
 use crate::backtest::band::BANDS;
 use crate::demography::life_table::LifeTable;
-use crate::demography::migration::Migrants;
+use crate::demography::migration::{Migrants, add_rate_migrants};
 use crate::demography::population::{OMEGA, Population};
 use crate::demography::projection::{MigrationTiming, Projector, StepFlows, StepInput};
 use crate::demography::rates::StepRates;
@@ -137,15 +137,7 @@ pub fn project_decade(base: &Population, assumptions: &DecadeAssumptions) -> Res
             if let Some(rates) = deviation {
                 // The draw's net migration rate of each county, at every age and sex in
                 // proportion to its persons.
-                for (a, rate) in rates.iter().enumerate() {
-                    let cells = a * 2 * groups..(a + 1) * 2 * groups;
-                    for (cell, p) in values[cells.clone()]
-                        .iter_mut()
-                        .zip(&current.values()[cells])
-                    {
-                        *cell += rate * p;
-                    }
-                }
+                add_rate_migrants(&mut values, current.values(), rates);
             }
             input.migrants = Migrants::from_values(areas, groups, values)?;
         }

@@ -312,6 +312,26 @@ impl RogersCastro {
     }
 }
 
+/// Adds each area's net migration rate times its persons to its migrants, cell by cell:
+/// `migrants` and `persons` hold the same cells area by area (sex, then age), and `rates`
+/// one rate per area (net migrants a year per resident). The area grows or shrinks by its
+/// rate at every age and sex alike.
+pub(crate) fn add_rate_migrants(migrants: &mut [f64], persons: &[f64], rates: &[f64]) {
+    let cells = migrants.len() / rates.len().max(1);
+    if cells == 0 {
+        return;
+    }
+    for ((m, p), rate) in migrants
+        .chunks_mut(cells)
+        .zip(persons.chunks(cells))
+        .zip(rates)
+    {
+        for (cell, persons) in m.iter_mut().zip(p) {
+            *cell += rate * persons;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

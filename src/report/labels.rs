@@ -60,11 +60,12 @@ impl fmt::Display for Labels {
 /// Whether `c` is a CJK character or CJK punctuation (ideographs, kana, hangul, the CJK
 /// symbols and full-width forms, and the curly quotes Chinese titles use).
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3100..=0x31FF | 0x3200..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-        || matches!(c, '“' | '”' | '‘' | '’')
+    // The charts' own test of a one-em character, plus the half-width forms, the hangul
+    // extensions and the curly quotes, which need a CJK font as well.
+    crate::report::charts::is_wide(c)
+        || matches!(c,
+            '\u{A960}'..='\u{A97F}' | '\u{D7A4}'..='\u{D7FF}' | '\u{FF61}'..='\u{FFEF}'
+            | '“' | '”' | '‘' | '’')
 }
 
 impl Labels {

@@ -2,7 +2,7 @@
 
 use crate::demography::fertility::{FertileAges, Fertility};
 use crate::demography::life_table::LifeTable;
-use crate::demography::migration::Migrants;
+use crate::demography::migration::{Migrants, add_rate_migrants};
 use crate::demography::population::OMEGA;
 use crate::demography::population::Population;
 use crate::demography::projection::{Projection, Projector, StepFlows, StepInput};
@@ -79,14 +79,8 @@ impl Scenario {
         let Some(rates) = paths.migration_rate.get(step * areas..(step + 1) * areas) else {
             return Ok(None);
         };
-        let cells = 2 * (OMEGA + 1);
-        let values = migrants
-            .values()
-            .chunks(cells)
-            .zip(current.values().chunks(cells))
-            .zip(rates)
-            .flat_map(|((m, p), rate)| m.iter().zip(p).map(move |(m, p)| m + rate * p))
-            .collect();
+        let mut values = migrants.values().to_vec();
+        add_rate_migrants(&mut values, current.values(), rates);
         Migrants::from_values(areas, OMEGA + 1, values).map(Some)
     }
 
@@ -319,12 +313,13 @@ impl Scenario {
                 projector.set_multipliers(f, m)?;
             }
             match self.street_migrants(variant, step, &current, &input.migrants)? {
-                Some(migrants) => {
-                    let moved = StepInput {
-                        rates: input.rates.clone(),
-                        migrants,
-                    };
-                    projector.step(&current, &moved, &mut next, &mut flows)?;
+                Some(moved) => {
+                    // The step's own migrants stand aside for this step only (they are
+                    // reused by the next), so the rates are not copied.
+                    let own = std::mem::replace(&mut input.migrants, moved);
+                    let stepped = projector.step(&current, input, &mut next, &mut flows);
+                    input.migrants = own;
+                    stepped?;
                 }
                 None => projector.step(&current, input, &mut next, &mut flows)?,
             }

@@ -943,7 +943,7 @@ fn text_width(text: &str, size: f64) -> f64 {
 }
 
 /// Whether a character is drawn one em wide (CJK ideographs, kana, hangul, full-width forms).
-fn is_wide(c: char) -> bool {
+pub(crate) fn is_wide(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{115F}'
         | '\u{2E80}'..='\u{A4CF}'
