@@ -137,6 +137,7 @@ pub(crate) fn build_with(
     let n = scenario.areas.len();
     let t_count = years.len();
     let area_id = |i: usize| scenario.areas[i].id.as_str();
+    let whole = scenario.plan_settings.whole_units;
 
     // Additions.
     let mut add = Vec::new();
@@ -145,12 +146,10 @@ pub(crate) fn build_with(
         for variant in &service.variants {
             for i in 0..n {
                 for year in &years {
-                    model.continuous(format!(
-                        "add_{}_{}_{}_{year}",
-                        service.id,
-                        variant,
-                        area_id(i)
-                    ));
+                    model.amount(
+                        format!("add_{}_{}_{}_{year}", service.id, variant, area_id(i)),
+                        whole,
+                    );
                 }
             }
         }
@@ -162,13 +161,16 @@ pub(crate) fn build_with(
         let s = &scenario.services[conversion.service];
         for i in 0..n {
             for year in &years {
-                model.continuous(format!(
-                    "convert_{}_{}_to_{}_{}_{year}",
-                    s.id,
-                    s.variants[conversion.from],
-                    s.variants[conversion.to],
-                    area_id(i)
-                ));
+                model.amount(
+                    format!(
+                        "convert_{}_{}_to_{}_{}_{year}",
+                        s.id,
+                        s.variants[conversion.from],
+                        s.variants[conversion.to],
+                        area_id(i)
+                    ),
+                    whole,
+                );
             }
         }
     }
@@ -482,10 +484,15 @@ pub(crate) fn build_with(
         }
     }
 
-    // Whole modules: an addition is 0 or at least the service's minimum, through a binary.
+    // Whole modules and projects: an addition is 0 or at least the service's minimum (one
+    // unit for a project without one), through a binary that also carries the project's
+    // fixed cost.
+    let mut project_binaries: Vec<Vec<(usize, f64)>> = vec![Vec::new(); t_count];
     for (f, service) in scenario.services.iter().enumerate() {
-        let Some(minimum) = service.min_addition else {
-            continue;
+        let minimum = match (service.min_addition, service.project_cost) {
+            (Some(minimum), _) => minimum,
+            (None, Some(_)) => 1.0,
+            (None, None) => continue,
         };
         for v in 0..service.variants.len() {
             for i in 0..n {
@@ -508,6 +515,9 @@ pub(crate) fn build_with(
                         service.variants[v],
                         area_id(i)
                     ));
+                    if let Some(fixed) = service.project_cost {
+                        project_binaries[t].push((built, fixed));
+                    }
                     for (name, terms, sense, rhs) in [
                         (
                             "module_min",
@@ -546,8 +556,9 @@ pub(crate) fn build_with(
         }
     }
 
-    // Cost of each year: additions and conversions.
-    let mut cost_by_year: Vec<Vec<(usize, f64)>> = vec![Vec::new(); t_count];
+    // Cost of each year: additions, conversions and projects' fixed costs (nominal; the
+    // objective discounts each year to the base year).
+    let mut cost_by_year: Vec<Vec<(usize, f64)>> = project_binaries;
     for (f, service) in scenario.services.iter().enumerate() {
         for (v, &unit_cost) in service.add_cost.iter().enumerate() {
             for i in 0..n {
@@ -564,10 +575,14 @@ pub(crate) fn build_with(
             }
         }
     }
+    let base_year = scenario.file.base_year;
     model.cost = cost_by_year
         .iter()
-        .flatten()
-        .copied()
+        .zip(&years)
+        .flat_map(|(terms, year)| {
+            let factor = scenario.plan_settings.discount_factor(year - base_year);
+            terms.iter().map(move |&(v, c)| (v, c * factor))
+        })
         .filter(|(_, c)| *c != 0.0)
         .collect();
     if let Some(total) = scenario.budget.total {
@@ -576,7 +591,12 @@ pub(crate) fn build_with(
             role: RowRole::BudgetTotal,
             area: None,
             year: None,
-            terms: model.cost.clone(),
+            terms: cost_by_year
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|(_, c)| *c != 0.0)
+                .collect(),
             sense: Sense::AtMost,
             rhs: total,
             slack: Vec::new(),

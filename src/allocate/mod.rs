@@ -15,8 +15,10 @@ pub mod lp_format;
 pub mod model;
 pub(crate) mod plan;
 pub(crate) mod rounding;
+pub(crate) mod slope_scaling;
 pub mod solve;
 pub mod sweep;
+pub(crate) mod whole_units;
 
 pub use conflict::{Conflict, ConflictMember, MemberKind};
 pub use plan::{FLOW_TOLERANCE, Flow, Plan, PlanConversion, PlanRow, TargetResult, TargetStatus};

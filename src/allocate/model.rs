@@ -330,6 +330,27 @@ impl Model {
         self.variables.len() - 1
     }
 
+    /// Adds a variable that takes whole values from 0 up (a count of units) and returns its
+    /// index.
+    pub fn whole(&mut self, name: String) -> usize {
+        self.variables.push(Variable {
+            name,
+            lower: 0.0,
+            upper: f64::INFINITY,
+            integer: true,
+        });
+        self.variables.len() - 1
+    }
+
+    /// Adds a variable of the plan: whole units when `whole`, else continuous.
+    pub fn amount(&mut self, name: String, whole: bool) -> usize {
+        if whole {
+            self.whole(name)
+        } else {
+            self.continuous(name)
+        }
+    }
+
     /// Adds a binary variable and returns its index.
     pub fn binary(&mut self, name: String) -> usize {
         self.variables.push(Variable {

@@ -126,8 +126,12 @@ pub struct Plan {
     pub targets: Vec<TargetResult>,
     /// Cost of each year's additions and conversions.
     pub cost_by_year: Vec<(i32, f64)>,
-    /// Cost of the whole plan (the objective of the final stage).
+    /// Cost of the whole plan: the sum of [`Plan::cost_by_year`], as paid.
     pub total_cost: f64,
+    /// The plan's cost discounted to the base year at the scenario's discount rate (the
+    /// objective of the final stage; equal to `total_cost` without discounting). Marginal
+    /// costs ([`TargetResult::dual`]) are in the same present-value terms.
+    pub present_value: f64,
     /// The first-stage objective: weighted relative shortfall of expected targets plus
     /// unmet need (0 when every expected target and all need are met).
     pub shortfall: f64,
@@ -429,7 +433,7 @@ pub(crate) fn make_plan(
         });
     }
 
-    let cost_by_year = layout
+    let cost_by_year: Vec<(i32, f64)> = layout
         .years
         .iter()
         .zip(&layout.cost_by_year)
@@ -453,12 +457,14 @@ pub(crate) fn make_plan(
     }
     let flows = read_flows(scenario, layout, values);
     let conversions = read_conversions(scenario, layout, values);
+    let total_cost: f64 = cost_by_year.iter().map(|(_, c)| c).sum();
     Plan {
         years: layout.years.clone(),
         rows,
         targets,
         cost_by_year,
-        total_cost: report(Model::evaluate(&model.cost, values)),
+        total_cost: report(total_cost),
+        present_value: report(Model::evaluate(&model.cost, values)),
         shortfall: report(constant + Model::evaluate(&model.shortfall, values)),
         backend,
         dual_backend,

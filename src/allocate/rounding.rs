@@ -33,6 +33,7 @@ use serde::Serialize;
 use crate::allocate::AllocationOptions;
 use crate::allocate::model::{Model, Row, RowRole, Sense};
 use crate::allocate::solve::{Backend, Integers, Outcome, Solved, solve};
+use crate::allocate::{slope_scaling, whole_units};
 use crate::error::{Error, Result};
 
 /// The stage of the allocation a MILP search solved.
@@ -146,7 +147,7 @@ impl std::fmt::Display for MilpGap {
 }
 
 /// (objective − bound) / max(|objective|, 1), never below 0.
-fn relative_gap(objective: f64, bound: f64) -> f64 {
+pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     ((objective - bound) / objective.abs().max(1.0)).max(0.0)
 }
 
@@ -209,6 +210,20 @@ pub(crate) fn solve_stage(
     extra: &[Row],
     settings: &StageSettings<'_>,
 ) -> Result<StageOutcome> {
+    if whole_units::has_whole_units(model) {
+        whole_units::solve_whole(model, objective, extra, settings)
+    } else {
+        solve_amounts(model, objective, extra, settings)
+    }
+}
+
+/// As [`solve_stage`], for a model whose amounts (additions, conversions) are continuous.
+pub(crate) fn solve_amounts(
+    model: &Model,
+    objective: &[(usize, f64)],
+    extra: &[Row],
+    settings: &StageSettings<'_>,
+) -> Result<StageOutcome> {
     let limit = settings.time_limit_seconds;
     // The stage's objective and extra rows, on `model` from `start` with `backend`.
     let run = |model: &Model, start: Integers<'_>, backend: Backend| {
@@ -260,6 +275,17 @@ pub(crate) fn solve_stage(
             let gap = gap_of(values, true, FoundBy::Rounding);
             return Ok(StageOutcome::Solved(
                 from_rounding(values.clone(), true),
+                Some(gap),
+            ));
+        }
+    }
+    // microlp's branch and bound does not close the weak bound of fixed project costs
+    // within any time limit: the rounded plan is kept with its gap (HiGHS searches on).
+    if let (Backend::Microlp, Some(values), None) = (settings.backend, &rounded, &searched) {
+        if slope_scaling::has_fixed_costs(model, objective) {
+            let gap = gap_of(values, false, FoundBy::Rounding);
+            return Ok(StageOutcome::Solved(
+                from_rounding(values.clone(), false),
                 Some(gap),
             ));
         }
@@ -513,6 +539,10 @@ fn round_and_repair(
         }
         points.push(solved.values);
     }
+    // With fixed project costs, the projects slope scaling settles on come first.
+    if let Some(point) = slope_scaling::slope_scaled_point(model, objective, extra, settings)? {
+        points.insert(0, point);
+    }
     points.push(relaxation.to_vec());
     let mut trials: Vec<Vec<f64>> = Vec::new();
     for point in &points {
@@ -664,7 +694,7 @@ fn with_modules(
 
 /// The LP left when the integer variables are fixed at `values` (rounded), solved; its
 /// values with the integers exactly whole, or `None` when it has no solution.
-fn fixed_lp(
+pub(crate) fn fixed_lp(
     model: &Model,
     objective: &[(usize, f64)],
     extra: &[Row],

@@ -14,10 +14,10 @@ use crate::error::{Error, Result, shown};
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption};
 use crate::scenario::limits::{
-    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT, MAX_BUDGET,
-    MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE, MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE,
-    MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE, TABLE_VALUE_RANGE, TFR_RANGE,
-    allowed_comparisons, in_range, is_area_id, is_multiplier,
+    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, DISCOUNT_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT,
+    MAX_BUDGET, MAX_DISCOUNT_RATE, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
+    MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
+    TABLE_VALUE_RANGE, TFR_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
 };
 use crate::scenario::plan_data::Service;
 use crate::scenario::target::{TargetKind, TargetLevel};
@@ -145,6 +145,13 @@ impl Scenario {
                 number(field, v, in_range(v, MAX_BUDGET), BUDGET_RANGE)?;
             }
         }
+        let rate = self.plan_settings.discount_rate;
+        number(
+            "plan.discount_rate",
+            rate,
+            in_range(rate, MAX_DISCOUNT_RATE),
+            DISCOUNT_RATE_RANGE,
+        )?;
         length(
             "access",
             self.access.area_count(),
@@ -352,6 +359,14 @@ impl Scenario {
             if let Some(m) = limit {
                 number(field(name), m, in_range(m, MAX_BUDGET), BUILD_RATE_RANGE)?;
             }
+        }
+        if let Some(c) = s.project_cost {
+            number(
+                field("project_cost"),
+                c,
+                in_range(c, MAX_BUDGET),
+                BUDGET_RANGE,
+            )?;
         }
         if variants == 0 {
             return Err(problem(

@@ -80,6 +80,9 @@ pub struct ScenarioFile {
     /// Budgets (in the cost unit of the costs file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<BudgetSection>,
+    /// How the plan is costed and counted: a discount rate, whole units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanSection>,
     /// Per-area caps on additions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caps: Option<FileRef>,
@@ -344,6 +347,25 @@ pub struct ServiceEntry {
     /// (instead of the `[provenance] need` line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<String>,
+    /// Fixed cost of a project (cost unit): any addition of a variant in an area in a year
+    /// costs this on top of its unit costs, so that the plan builds a few larger projects
+    /// rather than many small ones. Omitted: no fixed cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_cost: Option<f64>,
+}
+
+/// `[plan]`: how the plan is costed and counted.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSection {
+    /// Real discount rate per year (0.04 = 4 %): a cost paid `k` years after the base year
+    /// weighs 1 / (1 + rate)^k in the objective. Omitted: 0 (no discounting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<f64>,
+    /// Whether additions and conversions come in whole units (beds, places, seats).
+    /// Omitted: false (continuous amounts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whole_units: Option<bool>,
 }
 
 /// `[costs]`: unit costs `service,variant,add_cost,unit` and conversions

@@ -92,6 +92,12 @@ pub(crate) const MAX_BUDGET: f64 = 1e15;
 /// A budget in words.
 pub(crate) const BUDGET_RANGE: &str = "a number from 0 to 1e15";
 
+/// The largest discount rate per year.
+pub(crate) const MAX_DISCOUNT_RATE: f64 = 1.0;
+
+/// A discount rate in words.
+pub(crate) const DISCOUNT_RATE_RANGE: &str = "a rate per year from 0 to 1 (0.04 = 4 %)";
+
 /// Whether `value` is finite and in `0..=upper`.
 pub(crate) fn in_range(value: f64, upper: f64) -> bool {
     value.is_finite() && (0.0..=upper).contains(&value)

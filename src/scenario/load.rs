@@ -20,12 +20,15 @@ use crate::scenario::assumptions::{
 };
 use crate::scenario::file::{ScenarioFile, TargetEntry};
 use crate::scenario::limits::{
-    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT, MAX_BUDGET,
-    MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE, MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE,
-    MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE, STATED_BASELINE_RANGE, TABLE_VALUE_RANGE,
-    TFR_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
+    AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, DISCOUNT_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT,
+    MAX_BUDGET, MAX_DISCOUNT_RATE, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
+    MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
+    STATED_BASELINE_RANGE, TABLE_VALUE_RANGE, TFR_RANGE, allowed_comparisons, in_range, is_area_id,
+    is_multiplier,
 };
-use crate::scenario::plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
+use crate::scenario::plan_data::{
+    Access, Area, Budget, Conversion, Expectation, PlanSettings, Service, Target,
+};
 use crate::scenario::source::Source;
 use crate::scenario::target::{Comparison, TargetKind, TargetLevel};
 use crate::uncertainty::Uncertainty;
@@ -176,6 +179,16 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             }
         }
     }
+    let plan_settings = PlanSettings {
+        discount_rate: file.plan.and_then(|p| p.discount_rate).unwrap_or(0.0),
+        whole_units: file.plan.and_then(|p| p.whole_units).unwrap_or(false),
+    };
+    problems.take(setting(
+        "plan.discount_rate",
+        plan_settings.discount_rate,
+        in_range(plan_settings.discount_rate, MAX_DISCOUNT_RATE),
+        DISCOUNT_RATE_RANGE,
+    ));
     if !problems.0.is_empty() {
         return Err(Error::InvalidScenario {
             path: source.root(),
@@ -222,6 +235,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
                 services,
                 conversions,
                 budget: budget.unwrap_or_default(),
+                plan_settings,
                 access,
                 targets,
                 expectations,
@@ -1075,6 +1089,12 @@ fn read_services(
                 MAX_BUDGET,
                 BUILD_RATE_RANGE,
             ),
+            (
+                "project_cost",
+                entry.project_cost.unwrap_or(0.0),
+                MAX_BUDGET,
+                BUDGET_RANGE,
+            ),
         ] {
             if !in_range(v, upper) {
                 problems.push(Error::InvalidSetting {
@@ -1117,6 +1137,7 @@ fn read_services(
             max_added_per_area_year: entry.max_added_per_area_year,
             district_wide,
             provenance: entry.provenance.clone(),
+            project_cost: entry.project_cost.filter(|c| *c > 0.0),
             stock: vec![vec![0.0; areas.len()]; entry.variants.len()],
             add_cost: vec![f64::NAN; entry.variants.len()],
             caps: vec![None; areas.len()],

@@ -50,6 +50,7 @@ use crate::demography::population::Population;
 use crate::error::{Error, Result};
 use assumptions::{FertilitySetting, MigrationAssumption, MortalityAssumption};
 use file::ScenarioFile;
+pub use plan_data::PlanSettings;
 use plan_data::{Access, Area, Budget, Conversion, Expectation, Service, Target};
 use source::Source;
 
@@ -85,6 +86,8 @@ pub struct Scenario {
     pub conversions: Vec<Conversion>,
     /// Budgets.
     pub budget: Budget,
+    /// How the plan is costed and counted: discount rate, whole units (`[plan]`).
+    pub plan_settings: PlanSettings,
     /// Travel minutes between areas.
     pub access: Access,
     /// The plan's targets.

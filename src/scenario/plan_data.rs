@@ -73,6 +73,8 @@ pub struct Service {
     pub district_wide: bool,
     /// Where the need rate comes from, if the scenario says (the memo's need row).
     pub provenance: Option<String>,
+    /// Fixed cost of a project (any addition of a variant in an area in a year), if any.
+    pub project_cost: Option<f64>,
     /// Base-year capacity, `[variant][area]` (units).
     pub stock: Vec<Vec<f64>>,
     /// Cost per unit added, by variant (cost unit).
@@ -149,6 +151,34 @@ pub struct Conversion {
     pub cost: f64,
     /// The most each area may convert over the plan (units), `None` for no cap.
     pub max_per_area: Option<f64>,
+}
+
+/// How the plan is costed and counted (`[plan]`).
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::scenario::PlanSettings;
+///
+/// let settings = PlanSettings { discount_rate: 0.04, whole_units: true };
+/// // A cost paid two years after the base year weighs 1 / 1.04².
+/// assert!((settings.discount_factor(2) - 1.0 / 1.0816).abs() < 1e-12);
+/// assert_eq!(PlanSettings::default().discount_factor(5), 1.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct PlanSettings {
+    /// Real discount rate per year (0.04 = 4 %); 0 for none.
+    pub discount_rate: f64,
+    /// Whether additions and conversions come in whole units.
+    pub whole_units: bool,
+}
+
+impl PlanSettings {
+    /// The weight of a cost paid `years_after_base` years after the base year:
+    /// 1 / (1 + discount_rate)^years_after_base.
+    pub fn discount_factor(&self, years_after_base: i32) -> f64 {
+        (1.0 + self.discount_rate).powi(-years_after_base)
+    }
 }
 
 /// Budgets, in the cost unit.

@@ -51,8 +51,9 @@ pub struct StreetReliability {
     pub served: f64,
     /// Need the plan was built on (units).
     pub planned_need: f64,
-    /// Share of draws in which the street's need is served in every maximum routing of
-    /// the draw's need to the plan's capacity within reach (0 … 1).
+    /// Share of draws in which the street is served, in every maximum routing of the
+    /// draw's need to the plan's capacity within reach, the share of its need the plan
+    /// serves it (all of it, unless the plan states a shortfall there) (0 … 1).
     pub share_met: f64,
 }
 
@@ -65,7 +66,10 @@ pub struct StreetReliability {
 /// street's need is met in the draw when it is served in **every** maximum routing, not
 /// only in a lucky one: when dropping the street's need lowers the most that can be
 /// served by the street's whole need (the rule and its proof are with
-/// `max_flow::route`), within [`COVER_TOLERANCE`].
+/// `max_flow::route`), within [`COVER_TOLERANCE`]. A street where the plan itself states
+/// a shortfall (need that outpaces a build-rate limit) is judged against the share of its
+/// need the plan serves it, not its whole need: the plan is measured against what it
+/// plans.
 ///
 /// Targets use the same routing: a district coverage target counts the need served in a
 /// maximum routing, a street's coverage target what the street is served in every one;
@@ -162,6 +166,17 @@ impl PlanLevels {
 
     /// `need` (of service `f`, year number `t`) routed to the plan's capacity within the
     /// service's radius.
+    /// The share of its need the plan serves an area (1 when the plan meets it, less where
+    /// the plan states a shortfall, e.g. need that outpaces a build-rate limit).
+    fn planned_coverage(&self, t: usize, f: usize, i: usize) -> f64 {
+        let need = self.need[t][f][i];
+        if need > 0.0 && !covers(self.served[t][f][i], need) {
+            (self.served[t][f][i] / need).clamp(0.0, 1.0)
+        } else {
+            1.0
+        }
+    }
+
     fn route(&self, scenario: &Scenario, t: usize, f: usize, need: &Need) -> (Vec<f64>, Routing) {
         let year = self.years[t];
         let wanted: Vec<f64> = (0..scenario.areas.len())
@@ -282,7 +297,10 @@ pub fn reliability(
             for f in 0..services {
                 let (wanted, routing) = levels.route(scenario, t, f, &need);
                 for i in 0..areas {
-                    if covers(routing.assured[i], wanted[i]) {
+                    // Judged against the service the plan gives the street: all of its
+                    // need, or the share a build-rate limit leaves it.
+                    let promised = levels.planned_coverage(t, f, i) * wanted[i];
+                    if covers(routing.assured[i], promised) {
                         street_hits[(t * services + f) * areas + i] += 1;
                     }
                 }
