@@ -493,16 +493,7 @@ pub fn memo_of(
                 }
                 m.push('\n');
             }
-            let _ = writeln!(
-                m,
-                "\nCost by year (relative units): {}; total {:.0}.\n",
-                plan.cost_by_year
-                    .iter()
-                    .map(|(y, c)| format!("{y}: {c:.0}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                plan.total_cost
-            );
+            let _ = writeln!(m, "\n{}.\n", crate::report::cost_line(scenario, plan));
             if plan.milp_gaps.iter().any(|g| !g.proven_optimal) {
                 let _ = writeln!(
                     m,

@@ -34,6 +34,49 @@ pub fn nothing_to_plan(scenario: &Scenario) -> bool {
     scenario.services.is_empty()
 }
 
+/// The plan's cost in one line: each year's cost in the scenario's cost unit, the total,
+/// and (when the scenario discounts) the present value at the base year.
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+///
+/// let mut scenario = Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny"))?;
+/// scenario.plan_settings.discount_rate = 0.05;
+/// let need = Need::from_projection(&scenario, &scenario.project(2023)?)?;
+/// let Allocation::Plan(plan) = allocate(&scenario, &need, &AllocationOptions::default())? else {
+///     panic!("the tiny district has a plan");
+/// };
+/// let line = popalloc::report::cost_line(&scenario, &plan);
+/// assert!(line.starts_with("Cost by year (relative units): 2021: "), "{line}");
+/// assert!(line.contains("; present value in 2020 at 5 % a year: "), "{line}");
+/// # Ok::<(), popalloc::Error>(())
+/// ```
+pub fn cost_line(scenario: &Scenario, plan: &crate::allocate::Plan) -> String {
+    let years: Vec<String> = plan
+        .cost_by_year
+        .iter()
+        .map(|(y, c)| format!("{y}: {c:.0}"))
+        .collect();
+    let mut line = format!(
+        "Cost by year ({}): {}; total {:.0}",
+        scenario.cost_unit(),
+        years.join(", "),
+        plan.total_cost
+    );
+    let rate = scenario.plan_settings.discount_rate;
+    if rate > 0.0 {
+        line.push_str(&format!(
+            "; present value in {} at {} % a year: {:.0}",
+            scenario.file.base_year,
+            100.0 * rate,
+            plan.present_value
+        ));
+    }
+    line
+}
+
 pub mod charts;
 pub mod figures;
 pub mod labels;

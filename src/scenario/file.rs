@@ -378,6 +378,9 @@ pub struct CostsSection {
     /// The conversions file, if conversions are allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversions: Option<String>,
+    /// The cost unit in words, e.g. `10,000 yuan (万元)`. Omitted: "relative units".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// `[budget]`, in the cost unit.

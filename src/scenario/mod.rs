@@ -114,6 +114,24 @@ impl Scenario {
         load::load(&Source::Dir(dir.as_ref().to_path_buf()))
     }
 
+    /// The cost unit in words: `[costs] unit`, or "relative units" when the scenario does
+    /// not say.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// assert_eq!(yuzhong.cost_unit(), "10,000 yuan (万元)");
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn cost_unit(&self) -> &str {
+        self.file
+            .costs
+            .as_ref()
+            .and_then(|c| c.unit.as_deref())
+            .unwrap_or("relative units")
+    }
+
     /// The embedded default scenario: Yuzhong District (渝中区), Chongqing, 2020 census →
     /// 2025, from the district's 2021–2025 public-service plan (data/yuzhong/SOURCES.md).
     ///

@@ -162,6 +162,7 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
         stock: None,
         costs: None,
         budget: None,
+        plan: None,
         caps: None,
         access: None,
         targets: Vec::new(),
@@ -240,6 +241,7 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
                 max_added_per_area_year: None,
                 district_wide: false,
                 provenance: None,
+                project_cost: None,
                 variant_caps: vec![vec![None; areas]; variants.len()],
                 stock: variants
                     .iter()
@@ -293,6 +295,7 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
         services,
         conversions,
         budget: Budget::default(),
+        plan_settings: popalloc::scenario::PlanSettings::default(),
         access: grid_access(areas),
         targets: Vec::new(),
         expectations: Vec::new(),

@@ -588,9 +588,10 @@ fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
         return Ok(());
     }
     outln!(
-        "Plan {}–{} (costs are relative figures; backend {})",
+        "Plan {}–{} (costs in {}; backend {})",
         plan.years[0],
         plan.years[plan.years.len() - 1],
+        scenario.cost_unit(),
         plan.backend.name()
     );
     // A MILP search that stopped early: how far the plan may be from the best.
@@ -648,16 +649,7 @@ fn plan(scenario: &Scenario, allocation: Allocation) -> Result<(), Failure> {
     outln!();
     additions_by_street(scenario, &plan);
     outln!();
-    let costs: Vec<String> = plan
-        .cost_by_year
-        .iter()
-        .map(|(y, c)| format!("{y}: {c:.0}"))
-        .collect();
-    outln!(
-        "Cost by year: {}; total {:.0}",
-        costs.join(", "),
-        plan.total_cost
-    );
+    outln!("{}", popalloc::report::cost_line(scenario, &plan));
     Ok(())
 }
 
@@ -753,7 +745,7 @@ fn sweep(
             ),
             target,
             &values,
-            "cost (relative units)",
+            &format!("cost ({})", scenario.cost_unit()),
         )?;
         let svg = labels().relabel(scenario, &svg);
         popalloc::write_atomic(file, svg.as_bytes())?;
