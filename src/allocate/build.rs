@@ -67,9 +67,22 @@ pub(crate) struct Built {
     pub layout: Layout,
 }
 
-/// Capacity of a variant in an area at year index `t`: constant stock plus the terms of
-/// additions and conversions up to `t`.
+/// Capacity of a variant in an area at the end of year index `t`: constant stock plus the
+/// terms of additions and conversions up to `t`.
 fn capacity_terms(
+    scenario: &Scenario,
+    layout: &Layout,
+    service: usize,
+    variant: usize,
+    area: usize,
+    t: usize,
+) -> (f64, Vec<(usize, f64)>) {
+    capacity_terms_before(scenario, layout, service, variant, area, t + 1)
+}
+
+/// Capacity of a variant in an area at the start of year index `t` (the end of the year
+/// before; the base-year stock for `t` = 0): the stock plus the terms of years before `t`.
+fn capacity_terms_before(
     scenario: &Scenario,
     layout: &Layout,
     service: usize,
@@ -79,7 +92,7 @@ fn capacity_terms(
 ) -> (f64, Vec<(usize, f64)>) {
     let stock = scenario.services[service].stock[variant][area];
     let mut terms = Vec::new();
-    for u in 0..=t {
+    for u in 0..t {
         terms.push((layout.add_var(service, variant, area, u), 1.0));
         for (c, conversion) in scenario.conversions.iter().enumerate() {
             if conversion.service != service {
@@ -328,19 +341,24 @@ pub(crate) fn build_with(
         }
     }
 
-    // Capacity of a variant that conversions draw on cannot go negative.
+    // Conversions draw only on capacity that existed at the start of the year: what is
+    // converted out of a variant in an area in year t is at most its capacity at the end
+    // of year t − 1 (the base-year stock for the first year). Capacity at t then stays
+    // ≥ 0, since additions and conversions into the variant are ≥ 0.
     for (f, service) in scenario.services.iter().enumerate() {
         for v in 0..service.variants.len() {
-            if !scenario
-                .conversions
-                .iter()
-                .any(|c| c.service == f && c.from == v)
-            {
+            let drawing: Vec<usize> = (0..scenario.conversions.len())
+                .filter(|&c| {
+                    scenario.conversions[c].service == f && scenario.conversions[c].from == v
+                })
+                .collect();
+            if drawing.is_empty() {
                 continue;
             }
             for i in 0..n {
                 for (t, &year) in years.iter().enumerate() {
-                    let (stock, terms) = capacity_terms(scenario, &layout, f, v, i, t);
+                    let (stock, mut terms) = capacity_terms_before(scenario, &layout, f, v, i, t);
+                    terms.extend(drawing.iter().map(|&c| (layout.conv_var(c, i, t), -1.0)));
                     model.row(Row {
                         name: format!(
                             "nonnegative_{}_{}_{}_{year}",
