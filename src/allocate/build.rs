@@ -4,6 +4,7 @@ use crate::allocate::model::{Measure, Model, Row, RowRole, Sense};
 use crate::allocate::{Equity, EquityMeasure};
 use crate::need::Need;
 use crate::scenario::Scenario;
+use crate::scenario::plan_data::Conversion;
 use crate::scenario::target::{Comparison, TargetClass, TargetKind, TargetLevel};
 
 /// Where each decision variable of the model sits, so that a solution can be read back as
@@ -68,7 +69,8 @@ pub(crate) struct Built {
 }
 
 /// Capacity of a variant in an area at the end of year index `t`: constant stock plus the
-/// terms of additions and conversions up to `t`.
+/// terms of additions and conversions (out of it, and into it from this or another
+/// service, times their ratio) up to `t`.
 fn capacity_terms(
     scenario: &Scenario,
     layout: &Layout,
@@ -95,18 +97,31 @@ fn capacity_terms_before(
     for u in 0..t {
         terms.push((layout.add_var(service, variant, area, u), 1.0));
         for (c, conversion) in scenario.conversions.iter().enumerate() {
-            if conversion.service != service {
-                continue;
-            }
-            if conversion.to == variant {
-                terms.push((layout.conv_var(c, area, u), 1.0));
-            }
-            if conversion.from == variant {
-                terms.push((layout.conv_var(c, area, u), -1.0));
+            let coefficient = conversion.capacity_coefficient(service, variant);
+            if coefficient != 0.0 {
+                terms.push((layout.conv_var(c, area, u), coefficient));
             }
         }
     }
     (stock, terms)
+}
+
+/// A conversion as the model's names write it: `elder_beds_ordinary_to_nursing` within a
+/// service, `kindergarten_private_to_childcare_inclusive` from one service to another.
+fn conversion_name(scenario: &Scenario, conversion: &Conversion) -> String {
+    let from = &scenario.services[conversion.service];
+    let to = &scenario.services[conversion.to_service];
+    if conversion.is_repurposing() {
+        format!(
+            "{}_{}_to_{}_{}",
+            from.id, from.variants[conversion.from], to.id, to.variants[conversion.to]
+        )
+    } else {
+        format!(
+            "{}_{}_to_{}",
+            from.id, from.variants[conversion.from], to.variants[conversion.to]
+        )
+    }
 }
 
 /// Capacity of a set of variants, summed over a set of areas.
@@ -172,16 +187,10 @@ pub(crate) fn build_with(
     let mut conv = Vec::new();
     for conversion in &scenario.conversions {
         conv.push(model.variables.len());
-        let s = &scenario.services[conversion.service];
+        let name = conversion_name(scenario, conversion);
         for i in 0..n {
             for year in &years {
-                model.continuous(format!(
-                    "convert_{}_{}_to_{}_{}_{year}",
-                    s.id,
-                    s.variants[conversion.from],
-                    s.variants[conversion.to],
-                    area_id(i)
-                ));
+                model.continuous(format!("convert_{name}_{}_{year}", area_id(i)));
             }
         }
     }
@@ -477,16 +486,10 @@ pub(crate) fn build_with(
         let Some(cap) = conversion.max_per_area else {
             continue;
         };
-        let s = &scenario.services[conversion.service];
+        let name = conversion_name(scenario, conversion);
         for i in 0..n {
             model.row(Row {
-                name: format!(
-                    "cap_convert_{}_{}_to_{}_{}",
-                    s.id,
-                    s.variants[conversion.from],
-                    s.variants[conversion.to],
-                    area_id(i)
-                ),
+                name: format!("cap_convert_{name}_{}", area_id(i)),
                 role: RowRole::ConversionCap { conversion: c },
                 area: Some(i),
                 year: None,
