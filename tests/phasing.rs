@@ -14,7 +14,11 @@ fn tiny() -> Scenario {
 /// need (about 510): the beds beyond need are wanted in 2023 only.
 fn tiny_with_a_late_target() -> Scenario {
     let mut scenario = tiny();
-    let k = scenario.targets.iter().position(|t| t.id == "beds_2023").unwrap();
+    let k = scenario
+        .targets
+        .iter()
+        .position(|t| t.id == "beds_2023")
+        .unwrap();
     scenario.targets[k].value = 750.0;
     scenario
 }
@@ -55,7 +59,10 @@ fn idle_beds(plan: &Plan, year: i32) -> f64 {
     };
     let capacity: f64 = rows().map(|r| r.capacity).sum();
     // `served` repeats on each variant's row of an area: count it once, on the first.
-    let served: f64 = rows().filter(|r| r.variant == "nursing").map(|r| r.served).sum();
+    let served: f64 = rows()
+        .filter(|r| r.variant == "nursing")
+        .map(|r| r.served)
+        .sum();
     capacity - served
 }
 
@@ -169,4 +176,3 @@ fn whole_units_make_every_addition_and_conversion_a_count() {
         continuous.present_value
     );
 }
-

@@ -4,6 +4,7 @@ use crate::allocate::model::{Measure, Model, Row, RowRole, Sense};
 use crate::allocate::{Equity, EquityMeasure};
 use crate::need::Need;
 use crate::scenario::Scenario;
+use crate::scenario::plan_data::Conversion;
 use crate::scenario::target::{Comparison, TargetClass, TargetKind, TargetLevel};
 
 /// Where each decision variable of the model sits, so that a solution can be read back as
@@ -67,9 +68,23 @@ pub(crate) struct Built {
     pub layout: Layout,
 }
 
-/// Capacity of a variant in an area at year index `t`: constant stock plus the terms of
-/// additions and conversions up to `t`.
+/// Capacity of a variant in an area at the end of year index `t`: constant stock plus the
+/// terms of additions and conversions (out of it, and into it from this or another
+/// service, times their ratio) up to `t`.
 fn capacity_terms(
+    scenario: &Scenario,
+    layout: &Layout,
+    service: usize,
+    variant: usize,
+    area: usize,
+    t: usize,
+) -> (f64, Vec<(usize, f64)>) {
+    capacity_terms_before(scenario, layout, service, variant, area, t + 1)
+}
+
+/// Capacity of a variant in an area at the start of year index `t` (the end of the year
+/// before; the base-year stock for `t` = 0): the stock plus the terms of years before `t`.
+fn capacity_terms_before(
     scenario: &Scenario,
     layout: &Layout,
     service: usize,
@@ -79,21 +94,34 @@ fn capacity_terms(
 ) -> (f64, Vec<(usize, f64)>) {
     let stock = scenario.services[service].stock[variant][area];
     let mut terms = Vec::new();
-    for u in 0..=t {
+    for u in 0..t {
         terms.push((layout.add_var(service, variant, area, u), 1.0));
         for (c, conversion) in scenario.conversions.iter().enumerate() {
-            if conversion.service != service {
-                continue;
-            }
-            if conversion.to == variant {
-                terms.push((layout.conv_var(c, area, u), 1.0));
-            }
-            if conversion.from == variant {
-                terms.push((layout.conv_var(c, area, u), -1.0));
+            let coefficient = conversion.capacity_coefficient(service, variant);
+            if coefficient != 0.0 {
+                terms.push((layout.conv_var(c, area, u), coefficient));
             }
         }
     }
     (stock, terms)
+}
+
+/// A conversion as the model's names write it: `elder_beds_ordinary_to_nursing` within a
+/// service, `kindergarten_private_to_childcare_inclusive` from one service to another.
+fn conversion_name(scenario: &Scenario, conversion: &Conversion) -> String {
+    let from = &scenario.services[conversion.service];
+    let to = &scenario.services[conversion.to_service];
+    if conversion.is_repurposing() {
+        format!(
+            "{}_{}_to_{}_{}",
+            from.id, from.variants[conversion.from], to.id, to.variants[conversion.to]
+        )
+    } else {
+        format!(
+            "{}_{}_to_{}",
+            from.id, from.variants[conversion.from], to.variants[conversion.to]
+        )
+    }
 }
 
 /// Capacity of a set of variants, summed over a set of areas.
@@ -158,19 +186,10 @@ pub(crate) fn build_with(
     let mut conv = Vec::new();
     for conversion in &scenario.conversions {
         conv.push(model.variables.len());
-        let s = &scenario.services[conversion.service];
+        let name = conversion_name(scenario, conversion);
         for i in 0..n {
             for year in &years {
-                model.amount(
-                    format!(
-                        "convert_{}_{}_to_{}_{}_{year}",
-                        s.id,
-                        s.variants[conversion.from],
-                        s.variants[conversion.to],
-                        area_id(i)
-                    ),
-                    whole,
-                );
+                model.amount(format!("convert_{name}_{}_{year}", area_id(i)), whole);
             }
         }
     }
@@ -330,19 +349,24 @@ pub(crate) fn build_with(
         }
     }
 
-    // Capacity of a variant that conversions draw on cannot go negative.
+    // Conversions draw only on capacity that existed at the start of the year: what is
+    // converted out of a variant in an area in year t is at most its capacity at the end
+    // of year t − 1 (the base-year stock for the first year). Capacity at t then stays
+    // ≥ 0, since additions and conversions into the variant are ≥ 0.
     for (f, service) in scenario.services.iter().enumerate() {
         for v in 0..service.variants.len() {
-            if !scenario
-                .conversions
-                .iter()
-                .any(|c| c.service == f && c.from == v)
-            {
+            let drawing: Vec<usize> = (0..scenario.conversions.len())
+                .filter(|&c| {
+                    scenario.conversions[c].service == f && scenario.conversions[c].from == v
+                })
+                .collect();
+            if drawing.is_empty() {
                 continue;
             }
             for i in 0..n {
                 for (t, &year) in years.iter().enumerate() {
-                    let (stock, terms) = capacity_terms(scenario, &layout, f, v, i, t);
+                    let (stock, mut terms) = capacity_terms_before(scenario, &layout, f, v, i, t);
+                    terms.extend(drawing.iter().map(|&c| (layout.conv_var(c, i, t), -1.0)));
                     model.row(Row {
                         name: format!(
                             "nonnegative_{}_{}_{}_{year}",
@@ -461,16 +485,10 @@ pub(crate) fn build_with(
         let Some(cap) = conversion.max_per_area else {
             continue;
         };
-        let s = &scenario.services[conversion.service];
+        let name = conversion_name(scenario, conversion);
         for i in 0..n {
             model.row(Row {
-                name: format!(
-                    "cap_convert_{}_{}_to_{}_{}",
-                    s.id,
-                    s.variants[conversion.from],
-                    s.variants[conversion.to],
-                    area_id(i)
-                ),
+                name: format!("cap_convert_{name}_{}", area_id(i)),
                 role: RowRole::ConversionCap { conversion: c },
                 area: Some(i),
                 year: None,

@@ -603,11 +603,9 @@ impl Words<'_> {
                 (kind, None, subject, Shown::Count(service.unit.clone()))
             }
             RowRole::ConversionCap { conversion } => {
-                let Some((c, service)) = s
-                    .conversions
-                    .get(*conversion)
-                    .and_then(|c| s.services.get(c.service).map(|f| (c, f)))
-                else {
+                let Some((c, service, to_service)) = s.conversions.get(*conversion).and_then(|c| {
+                    Some((c, s.services.get(c.service)?, s.services.get(c.to_service)?))
+                }) else {
                     return (
                         MemberKind::ConversionCap,
                         None,
@@ -615,16 +613,20 @@ impl Words<'_> {
                         Shown::Number,
                     );
                 };
-                let name = |v: usize| service.variants.get(v).cloned().unwrap_or_default();
+                let from = service.variants.get(c.from).cloned().unwrap_or_default();
+                let to = to_service.variants.get(c.to).cloned().unwrap_or_default();
+                let what = if c.is_repurposing() {
+                    format!(
+                        "repurposing {from} {} as {to} {}",
+                        service.name, to_service.name
+                    )
+                } else {
+                    format!("converting {from} to {to} {}", service.name)
+                };
                 (
                     MemberKind::ConversionCap,
                     None,
-                    format!(
-                        "the {cap} on converting {} to {} {}{place}, {span}",
-                        name(c.from),
-                        name(c.to),
-                        service.name
-                    ),
+                    format!("the {cap} on {what}{place}, {span}"),
                     Shown::Count(service.unit.clone()),
                 )
             }

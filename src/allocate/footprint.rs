@@ -72,11 +72,16 @@ impl ModelFootprint {
                 .saturating_add(flows.saturating_mul(2))
                 .saturating_add(additions.saturating_mul(years.saturating_add(5)));
         }
-        let conversions = (scenario.conversions.len() as u64)
-            .saturating_mul(n)
-            .saturating_mul(years);
-        variables = variables.saturating_add(conversions);
-        nonzeros = nonzeros.saturating_add(conversions.saturating_mul(years.saturating_add(3)));
+        for conversion in &scenario.conversions {
+            // A conversion sits in the capacity rows of its year and every later one (of
+            // both services when it repurposes), in the start-of-year rows of the variant
+            // it draws on (≤ years), in targets and in its cap.
+            let services = if conversion.is_repurposing() { 2 } else { 1 };
+            let count = n.saturating_mul(years);
+            variables = variables.saturating_add(count);
+            let per_variable = years.saturating_mul(services + 1).saturating_add(3);
+            nonzeros = nonzeros.saturating_add(count.saturating_mul(per_variable));
+        }
         let bytes = variables
             .saturating_mul(BYTES_PER_VARIABLE)
             .saturating_add(nonzeros.saturating_mul(BYTES_PER_NONZERO));

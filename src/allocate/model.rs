@@ -78,7 +78,8 @@ pub enum RowRole {
         /// Index of the service.
         service: usize,
     },
-    /// Capacity of a variant cannot go below zero through conversions.
+    /// Conversions out of a variant in an area and year take at most its capacity at the
+    /// start of the year (so capacity never goes below zero through conversions).
     NonNegativeCapacity {
         /// Index of the service.
         service: usize,

@@ -27,7 +27,9 @@ pub struct PlanRow {
     pub variant: String,
     /// Capacity added in the year (units).
     pub added: f64,
-    /// Net capacity converted into this variant in the year (negative: converted away).
+    /// Net change of the variant's capacity by conversion in the year: units gained from
+    /// conversions into it (a conversion's ratio × the units converted, from this or
+    /// another service) minus units converted out of it (negative: converted away).
     pub converted: f64,
     /// Capacity of the variant at the end of the year.
     pub capacity: f64,
@@ -57,21 +59,48 @@ pub struct Flow {
     pub amount: f64,
 }
 
-/// Capacity converted from one variant of a service to another in an area and year.
+/// Capacity converted from one variant of a service to another variant of it, or to a
+/// variant of another service (repurposing), in an area and year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanConversion {
     /// The year of the conversion.
     pub year: i32,
     /// Area id.
     pub area: String,
-    /// Service id.
+    /// Id of the service converted from.
     pub service: String,
     /// The variant converted from.
     pub from: String,
+    /// Id of the service converted to (`service` itself within one service).
+    pub to_service: String,
     /// The variant converted to.
     pub to: String,
-    /// Units converted.
+    /// Units converted (of `from`, given up).
     pub amount: f64,
+    /// Units of `to` gained: the conversion's ratio × `amount`.
+    pub gained: f64,
+}
+
+impl PlanConversion {
+    /// Whether capacity of one service becomes another's (repurposing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
+    ///
+    /// let yuzhong = Scenario::yuzhong()?;
+    /// let need = Need::from_projection(&yuzhong, &yuzhong.project(yuzhong.horizon())?)?;
+    /// if let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? {
+    ///     for c in plan.conversions().iter().filter(|c| c.is_repurposing()) {
+    ///         assert_eq!((c.service.as_str(), c.to_service.as_str()), ("kindergarten", "childcare"));
+    ///     }
+    /// }
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn is_repurposing(&self) -> bool {
+        self.service != self.to_service
+    }
 }
 
 /// Flows and conversions smaller than this many units (a hundred-thousandth of a bed,
@@ -246,10 +275,12 @@ impl Plan {
         &self.flows
     }
 
-    /// Capacity converted from one variant to another (e.g. ordinary to nursing beds), by
+    /// Capacity converted from one variant to another (e.g. ordinary to nursing beds) or
+    /// from one service to another (repurposing, e.g. kindergarten to childcare places), by
     /// year, area and conversion, in the order year, area, conversion (as the scenario
     /// lists them); conversions under [`FLOW_TOLERANCE`] are left out. A row's
-    /// `converted` is the net of these for its variant.
+    /// `converted` is the net of these for its variant: `gained` for the variant converted
+    /// to, minus `amount` for the one converted from.
     ///
     /// # Examples
     ///
@@ -312,6 +343,9 @@ fn capacities(scenario: &Scenario, layout: &Layout, values: &[f64]) -> Vec<Vec<V
     out
 }
 
+/// Net change of the capacity of variant v of service f in area i in year index t by
+/// conversion: gained from conversions into it (ratio × amount, from this or another
+/// service) less the amounts converted out of it.
 fn net_conversion(
     scenario: &Scenario,
     layout: &Layout,
@@ -325,10 +359,8 @@ fn net_conversion(
         .conversions
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.service == f)
-        .map(|(c, conv)| {
-            let x = values[layout.conv_var(c, i, t)];
-            (if conv.to == v { x } else { 0.0 }) - (if conv.from == v { x } else { 0.0 })
+        .map(|(c, conversion)| {
+            conversion.capacity_coefficient(f, v) * values[layout.conv_var(c, i, t)]
         })
         .sum()
 }
@@ -509,13 +541,16 @@ fn read_conversions(scenario: &Scenario, layout: &Layout, values: &[f64]) -> Vec
                     continue;
                 }
                 let service = &scenario.services[conversion.service];
+                let to_service = &scenario.services[conversion.to_service];
                 out.push(PlanConversion {
                     year,
                     area: area.id.clone(),
                     service: service.id.clone(),
                     from: service.variants[conversion.from].clone(),
-                    to: service.variants[conversion.to].clone(),
+                    to_service: to_service.id.clone(),
+                    to: to_service.variants[conversion.to].clone(),
                     amount: report(amount),
+                    gained: report(conversion.gained(amount)),
                 });
             }
         }

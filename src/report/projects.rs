@@ -154,24 +154,35 @@ fn index_of_years(years: &[i32]) -> HashMap<i32, usize> {
     years.iter().enumerate().map(|(t, y)| (*y, t)).collect()
 }
 
-/// A kind of conversion: service, variant from, variant to.
-type Kind<'a> = (&'a str, &'a str, &'a str);
+/// A kind of conversion: service and variant from, service and variant to.
+type Kind<'a> = (&'a str, &'a str, &'a str, &'a str);
 
-/// The units of one kind of conversion over the plan, and the streets that convert.
+/// The units of one kind of conversion over the plan (given up and gained), and the
+/// streets that convert.
 struct ConversionTotal<'a> {
     kind: Kind<'a>,
     amount: f64,
+    gained: f64,
     streets: Vec<&'a str>,
 }
 
-/// Conversions between variants: totals in words, then by street and year.
+/// The yearly units of one kind of conversion in one street: given up and gained.
+struct StreetConversions<'a> {
+    area: &'a str,
+    kind: Kind<'a>,
+    amount: Vec<f64>,
+    gained: Vec<f64>,
+}
+
+/// Conversions between variants and repurposing between services: totals in words, each
+/// street's repurposing in words, then the units converted by street and year.
 fn conversions(m: &mut String, scenario: &Scenario, plan: &Plan) {
-    let _ = writeln!(m, "### Conversions\n");
+    let _ = writeln!(m, "### Conversions and repurposing\n");
     let converted = plan.conversions();
     if converted.is_empty() {
         let _ = writeln!(
             m,
-            "The plan converts no capacity from one variant to another.\n"
+            "The plan converts no capacity from one variant to another and repurposes none.\n"
         );
         return;
     }
@@ -180,19 +191,26 @@ fn conversions(m: &mut String, scenario: &Scenario, plan: &Plan) {
     // order first met (the plan lists its conversions by year, area and conversion).
     let mut totals: Vec<ConversionTotal> = Vec::new();
     let mut total_of: HashMap<Kind, usize> = HashMap::new();
-    let mut by_street: Vec<(&str, Kind, Vec<f64>)> = Vec::new();
+    let mut by_street: Vec<StreetConversions> = Vec::new();
     let mut street_of: HashMap<(&str, Kind), usize> = HashMap::new();
     for c in converted {
-        let kind = (c.service.as_str(), c.from.as_str(), c.to.as_str());
+        let kind = (
+            c.service.as_str(),
+            c.from.as_str(),
+            c.to_service.as_str(),
+            c.to.as_str(),
+        );
         let k = *total_of.entry(kind).or_insert_with(|| {
             totals.push(ConversionTotal {
                 kind,
                 amount: 0.0,
+                gained: 0.0,
                 streets: Vec::new(),
             });
             totals.len() - 1
         });
         totals[k].amount += c.amount;
+        totals[k].gained += c.gained;
         if !totals[k].streets.contains(&c.area.as_str()) {
             totals[k].streets.push(&c.area);
         }
@@ -200,48 +218,158 @@ fn conversions(m: &mut String, scenario: &Scenario, plan: &Plan) {
             continue;
         };
         let row = *street_of.entry((&c.area, kind)).or_insert_with(|| {
-            by_street.push((&c.area, kind, vec![0.0; plan.years.len()]));
+            by_street.push(StreetConversions {
+                area: &c.area,
+                kind,
+                amount: vec![0.0; plan.years.len()],
+                gained: vec![0.0; plan.years.len()],
+            });
             by_street.len() - 1
         });
-        by_street[row].2[t] += c.amount;
+        by_street[row].amount[t] += c.amount;
+        by_street[row].gained[t] += c.gained;
     }
-    for ConversionTotal {
-        kind: (service, from, to),
-        amount: total,
-        streets,
-    } in &totals
-    {
-        let (name, unit) = service_words(scenario, service);
+    for total in &totals {
+        let _ = writeln!(m, "- {}", total_sentence(scenario, total));
+    }
+    m.push('\n');
+    let repurposing: Vec<&StreetConversions> =
+        by_street.iter().filter(|s| s.kind.0 != s.kind.2).collect();
+    if !repurposing.is_empty() {
         let _ = writeln!(
             m,
-            "- {name}: {} {} converted from {from} to {to}, in {} {}.",
-            units(*total),
-            plural(&unit, *total),
-            streets.len(),
-            if streets.len() == 1 {
-                "street"
-            } else {
-                "streets"
-            }
+            "Repurposing, street by street (capacity of one service turned into another's):\n"
         );
+        for street in repurposing {
+            let _ = writeln!(
+                m,
+                "- {}",
+                repurposing_sentence(scenario, &plan.years, street)
+            );
+        }
+        m.push('\n');
     }
-    m.push('\n');
+    let _ = writeln!(
+        m,
+        "Units converted (given up) by street and year; repurposing gains the other service's units in words above.\n"
+    );
     year_table_header(m, &["street", "service", "converted"], &plan.years);
-    let label = |id: &str| {
-        scenario
-            .areas
-            .iter()
-            .find(|a| a.id == id)
-            .map_or(id.to_string(), |a| a.label())
-    };
-    for (area, (service, from, to), by_year) in &by_street {
-        let _ = write!(m, "| {} | {service} | {from} → {to} |", label(area));
-        for x in by_year {
+    for street in &by_street {
+        let (service, from, to_service, to) = street.kind;
+        let services = if service == to_service {
+            service.to_string()
+        } else {
+            format!("{service} → {to_service}")
+        };
+        let _ = write!(
+            m,
+            "| {} | {services} | {from} → {to} |",
+            street_label(scenario, street.area)
+        );
+        for x in &street.amount {
             let _ = write!(m, " {} |", cell(*x));
         }
-        let _ = writeln!(m, " {} |", units(by_year.iter().sum()));
+        let _ = writeln!(m, " {} |", units(street.amount.iter().sum()));
     }
     m.push('\n');
+}
+
+/// A street's label (Chinese and English names), or its id when unknown.
+fn street_label(scenario: &Scenario, id: &str) -> String {
+    scenario
+        .areas
+        .iter()
+        .find(|a| a.id == id)
+        .map_or(id.to_string(), |a| a.label())
+}
+
+/// A street's English name (its label when it has none, its id when unknown).
+fn street_name(scenario: &Scenario, id: &str) -> String {
+    scenario
+        .areas
+        .iter()
+        .find(|a| a.id == id)
+        .map_or(id.to_string(), |a| {
+            if a.name_en.is_empty() {
+                a.label()
+            } else {
+                a.name_en.clone()
+            }
+        })
+}
+
+/// "Elder-care beds: 1,747 beds converted from ordinary_social to nursing_social, in 11
+/// streets." or, repurposing, "Kindergarten places → Childcare places (under 3): 900
+/// private kindergarten places turned into 600 inclusive childcare places, in 6 streets."
+fn total_sentence(scenario: &Scenario, total: &ConversionTotal) -> String {
+    let (service, from, to_service, to) = total.kind;
+    let streets = total.streets.len();
+    let in_streets = format!(
+        "in {streets} {}",
+        if streets == 1 { "street" } else { "streets" }
+    );
+    let (name, unit) = service_words(scenario, service);
+    if service == to_service {
+        return format!(
+            "{name}: {} {} converted from {from} to {to}, {in_streets}.",
+            units(total.amount),
+            plural(&unit, total.amount)
+        );
+    }
+    let (to_name, _) = service_words(scenario, to_service);
+    format!(
+        "{name} → {to_name}: {} turned into {}, {in_streets}.",
+        capacity_words(scenario, service, from, total.amount),
+        capacity_words(scenario, to_service, to, total.gained)
+    )
+}
+
+/// "Daping turns 45 private kindergarten places into 30 inclusive childcare places in
+/// 2023 (and 20 into 13 in 2024)."
+fn repurposing_sentence(scenario: &Scenario, years: &[i32], street: &StreetConversions) -> String {
+    let (service, from, to_service, to) = street.kind;
+    let done: Vec<(i32, f64, f64)> = years
+        .iter()
+        .zip(street.amount.iter().zip(&street.gained))
+        .filter(|(_, (a, _))| **a >= FLOW_TOLERANCE)
+        .map(|(y, (a, g))| (*y, *a, *g))
+        .collect();
+    let Some(((year, amount, gained), rest)) = done.split_first() else {
+        return String::new();
+    };
+    let mut text = format!(
+        "{} turns {} into {} in {year}",
+        street_name(scenario, street.area),
+        capacity_words(scenario, service, from, *amount),
+        capacity_words(scenario, to_service, to, *gained)
+    );
+    let parts: Vec<String> = rest
+        .iter()
+        .map(|(y, a, g)| format!("{} into {} in {y}", units(*a), units(*g)))
+        .collect();
+    if let Some((last, others)) = parts.split_last() {
+        let joined = if others.is_empty() {
+            last.clone()
+        } else {
+            format!("{}, and {last}", others.join(", "))
+        };
+        let _ = write!(text, " (and {joined})");
+    }
+    text.push('.');
+    text
+}
+
+/// Capacity in words: "45 private kindergarten places" (amount, variant, service id and
+/// unit, underscores read as spaces).
+fn capacity_words(scenario: &Scenario, service: &str, variant: &str, amount: f64) -> String {
+    let (_, unit) = service_words(scenario, service);
+    format!(
+        "{} {} {} {}",
+        units(amount),
+        variant.replace('_', " "),
+        service.replace('_', " "),
+        plural(&unit, amount)
+    )
 }
 
 /// A pair of streets that share capacity: the yearly flows from one to the other.
@@ -362,19 +490,7 @@ fn sharing(m: &mut String, scenario: &Scenario, plan: &Plan) {
 
 /// "Nanjimen serves 35 beds of Qixinggang's need in 2025 (and 30 to 34 in 2021–2024)."
 fn sentence(scenario: &Scenario, unit: &str, pair: &Pair) -> String {
-    let name = |id: &str| {
-        scenario
-            .areas
-            .iter()
-            .find(|a| a.id == id)
-            .map_or(id.to_string(), |a| {
-                if a.name_en.is_empty() {
-                    a.label()
-                } else {
-                    a.name_en.clone()
-                }
-            })
-    };
+    let name = |id: &str| street_name(scenario, id);
     let (year, amount) = pair.peak();
     let mut text = format!(
         "{} serves {} {} of {}'s need in {year}",

@@ -19,7 +19,7 @@ use crate::scenario::limits::{
     MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
     TABLE_VALUE_RANGE, TFR_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
 };
-use crate::scenario::plan_data::Service;
+use crate::scenario::plan_data::{CONVERSION_RATIO_RANGE, MAX_CONVERSION_RATIO, Service};
 use crate::scenario::target::{TargetKind, TargetLevel};
 
 /// An [`Error::Inconsistent`] of part `part`.
@@ -408,13 +408,26 @@ impl Scenario {
             index(field("service"), c.service, self.services.len(), "service")?;
             let variants = self.services[c.service].variants.len();
             index(field("from"), c.from, variants, "variant")?;
-            index(field("to"), c.to, variants, "variant")?;
-            if c.from == c.to {
+            index(
+                field("to_service"),
+                c.to_service,
+                self.services.len(),
+                "service",
+            )?;
+            let to_variants = self.services[c.to_service].variants.len();
+            index(field("to"), c.to, to_variants, "variant")?;
+            if c.service == c.to_service && c.from == c.to {
                 return Err(problem(
                     field("to"),
                     "the same variant as `from`; a conversion changes the variant",
                 ));
             }
+            number(
+                field("ratio"),
+                c.ratio,
+                c.ratio > 0.0 && c.ratio <= MAX_CONVERSION_RATIO,
+                CONVERSION_RATIO_RANGE,
+            )?;
             number(
                 field("cost"),
                 c.cost,

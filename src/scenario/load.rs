@@ -27,7 +27,8 @@ use crate::scenario::limits::{
     is_multiplier,
 };
 use crate::scenario::plan_data::{
-    Access, Area, Budget, Conversion, Expectation, PlanSettings, Service, Target,
+    Access, Area, Budget, CONVERSION_RATIO_RANGE, Conversion, Expectation, MAX_CONVERSION_RATIO,
+    PlanSettings, Service, Target,
 };
 use crate::scenario::source::Source;
 use crate::scenario::target::{Comparison, TargetKind, TargetLevel};
@@ -1353,44 +1354,56 @@ fn read_conversions(
         source,
         name,
         &["service", "from", "to", "cost"],
-        "service,from,to,cost[,max_per_area]",
+        "service,from,to,cost[,max_per_area][,to_service][,ratio]",
     )?;
     let mut problems = Problems(Vec::new());
     let mut out: Vec<Conversion> = Vec::new();
     for (n, row) in &rows.rows {
         let result = (|| -> Result<Conversion> {
             let (_, service, from) = lookup(&rows, *n, row, None, services, Some("from"))?;
-            let (_, _, to) = lookup(&rows, *n, row, None, services, Some("to"))?;
-            let (Some(from), Some(to)) = (from, to) else {
+            let Some(from) = from else {
                 return Err(Error::BadSettings {
                     path: rows.path.clone(),
                     field: format!("row {n}"),
                     problem: "a conversion needs from and to variants",
                 });
             };
-            if from == to
-                || out
-                    .iter()
-                    .any(|c| c.service == service && c.from == from && c.to == to)
+            let (to_service, to) = conversion_target(&rows, *n, row, services, service)?;
+            let described = || {
+                let (a, b) = (&services[service], &services[to_service]);
+                if service == to_service {
+                    format!("{}: {} -> {}", a.id, a.variants[from], b.variants[to])
+                } else {
+                    format!(
+                        "{}/{} -> {}/{}",
+                        a.id, a.variants[from], b.id, b.variants[to]
+                    )
+                }
+            };
+            if (service == to_service && from == to)
+                || out.iter().any(|c| {
+                    c.service == service
+                        && c.from == from
+                        && c.to_service == to_service
+                        && c.to == to
+                })
             {
                 return Err(Error::DuplicateName {
                     path: rows.path.clone(),
                     field: format!("row {n}"),
                     what: "conversion (or one from a variant to itself)",
-                    name: format!(
-                        "{}: {} -> {}",
-                        services[service].id,
-                        services[service].variants[from],
-                        services[service].variants[to]
-                    ),
+                    name: described(),
                 });
             }
+            let ratio = conversion_ratio(&rows, *n, row)?;
             let cost = rows.non_negative(*n, row, "cost")?.unwrap_or(0.0);
             let max_per_area = rows.non_negative(*n, row, "max_per_area")?;
             Ok(Conversion {
                 service,
                 from,
+                to_service,
                 to,
+                ratio,
                 cost,
                 max_per_area,
             })
@@ -1400,6 +1413,69 @@ fn read_conversions(
         }
     }
     finish(problems, &rows.path).map(|()| out)
+}
+
+/// The service and variant a conversions.csv row converts to: `to_service` (empty or
+/// absent: the row's own `service`) and its variant `to`.
+fn conversion_target(
+    rows: &Rows,
+    n: usize,
+    row: &[String],
+    services: &[Service],
+    service: usize,
+) -> Result<(usize, usize)> {
+    let to_service = match rows.get(row, "to_service") {
+        None => service,
+        Some(id) => services
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or_else(|| Error::UnknownName {
+                path: rows.path.clone(),
+                field: format!("row {n}, field `to_service`"),
+                what: "service",
+                name: id.to_string(),
+            })?,
+    };
+    let id = rows.text(n, row, "to")?;
+    let to = services[to_service]
+        .variant_index(&id)
+        .ok_or_else(|| Error::UnknownName {
+            path: rows.path.clone(),
+            field: format!("row {n}, field `to`"),
+            what: if to_service == service {
+                "variant"
+            } else {
+                "variant of the service in `to_service`"
+            },
+            name: id,
+        })?;
+    Ok((to_service, to))
+}
+
+/// The `ratio` of a conversions.csv row: units gained per unit converted, above 0 and at
+/// most [`MAX_CONVERSION_RATIO`]; empty or absent: 1.
+fn conversion_ratio(rows: &Rows, n: usize, row: &[String]) -> Result<f64> {
+    let Some(text) = rows.get(row, "ratio") else {
+        return Ok(1.0);
+    };
+    let ratio = text.parse::<f64>().map_err(|_| Error::BadField {
+        path: rows.path.clone(),
+        row: n,
+        field: "ratio",
+        value: text.to_string(),
+        expected: "a number",
+    })?;
+    if ratio > 0.0 && ratio <= MAX_CONVERSION_RATIO {
+        Ok(ratio)
+    } else {
+        Err(Error::InvalidValue {
+            path: rows.path.clone(),
+            row: n,
+            what: "ratio",
+            range: CONVERSION_RATIO_RANGE,
+            value: ratio,
+        })
+    }
 }
 
 fn read_access(

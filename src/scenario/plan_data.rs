@@ -137,19 +137,48 @@ impl Service {
     }
 }
 
-/// An allowed conversion of capacity between two variants of a service (e.g. ordinary →
-/// nursing beds), with its cost per unit.
+/// An allowed conversion of capacity from a variant of one service to a variant of the
+/// same service (e.g. ordinary → nursing beds, private → public kindergarten places) or of
+/// another service (repurposing, e.g. kindergarten places → childcare places: nursery
+/// classes, 托班, in kindergartens), with its cost per unit converted.
+///
+/// Converting `x` units takes `x` from variant `from` of `service` and gives
+/// `ratio × x` to variant `to` of `to_service`; only capacity that existed at the start
+/// of the year (the end of the year before, the base-year stock in the first year) can be
+/// converted.
+///
+/// # Examples
+///
+/// ```
+/// let yuzhong = popalloc::Scenario::yuzhong()?;
+/// let nursery = yuzhong
+///     .conversions
+///     .iter()
+///     .find(|c| c.is_repurposing())
+///     .expect("kindergarten places may become childcare places");
+/// assert_eq!(yuzhong.services[nursery.service].id, "kindergarten");
+/// assert_eq!(yuzhong.services[nursery.to_service].id, "childcare");
+/// // A kindergarten place given up yields `ratio` childcare places.
+/// assert_eq!(nursery.gained(30.0), nursery.ratio * 30.0);
+/// # Ok::<(), popalloc::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Conversion {
-    /// Index of the service.
+    /// Index of the service converted from.
     pub service: usize,
-    /// Index of the variant converted from.
+    /// Index of the variant converted from (a variant of `service`).
     pub from: usize,
-    /// Index of the variant converted to.
+    /// Index of the service converted to (`service` itself for a conversion within one
+    /// service).
+    pub to_service: usize,
+    /// Index of the variant converted to (a variant of `to_service`).
     pub to: usize,
-    /// Cost per unit converted.
+    /// Units of `to` gained per unit of `from` given up (1 within a service unless the
+    /// scenario says otherwise; above 0, at most [`MAX_CONVERSION_RATIO`]).
+    pub ratio: f64,
+    /// Cost per unit converted (per unit of `from` given up).
     pub cost: f64,
-    /// The most each area may convert over the plan (units), `None` for no cap.
+    /// The most each area may convert over the plan (units of `from`), `None` for no cap.
     pub max_per_area: Option<f64>,
 }
 
@@ -178,6 +207,67 @@ impl PlanSettings {
     /// 1 / (1 + discount_rate)^years_after_base.
     pub fn discount_factor(&self, years_after_base: i32) -> f64 {
         (1.0 + self.discount_rate).powi(-years_after_base)
+    }
+}
+
+/// The largest [`Conversion::ratio`] a scenario may give: units of the variant gained per
+/// unit given up.
+pub const MAX_CONVERSION_RATIO: f64 = 1000.0;
+
+/// [`MAX_CONVERSION_RATIO`] in words, for messages.
+pub(crate) const CONVERSION_RATIO_RANGE: &str = "a number above 0, at most 1000";
+
+impl Conversion {
+    /// Whether the conversion turns capacity of one service into another's (repurposing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let beds = &yuzhong.conversions[0];
+    /// assert!(!beds.is_repurposing());
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn is_repurposing(&self) -> bool {
+        self.service != self.to_service
+    }
+
+    /// Units of the `to` variant gained by converting `amount` units of `from`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let beds = &yuzhong.conversions[0];
+    /// assert_eq!(beds.gained(12.0), 12.0);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn gained(&self, amount: f64) -> f64 {
+        self.ratio * amount
+    }
+
+    /// The change of the capacity of variant `variant` of service `service` per unit
+    /// converted: −1 for the variant converted from, `ratio` for the one converted to, 0
+    /// for any other.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let c = &yuzhong.conversions[0];
+    /// assert_eq!(c.capacity_coefficient(c.service, c.from), -1.0);
+    /// assert_eq!(c.capacity_coefficient(c.to_service, c.to), c.ratio);
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn capacity_coefficient(&self, service: usize, variant: usize) -> f64 {
+        let mut coefficient = 0.0;
+        if self.service == service && self.from == variant {
+            coefficient -= 1.0;
+        }
+        if self.to_service == service && self.to == variant {
+            coefficient += self.ratio;
+        }
+        coefficient
     }
 }
 

@@ -260,14 +260,18 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
         Conversion {
             service: 0,
             from: 2,
+            to_service: 0,
             to: 0,
+            ratio: 1.0,
             cost: 3.0,
             max_per_area: None,
         },
         Conversion {
             service: 0,
             from: 3,
+            to_service: 0,
             to: 1,
+            ratio: 1.0,
             cost: 3.0,
             max_per_area: None,
         },
