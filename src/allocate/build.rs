@@ -390,6 +390,79 @@ pub(crate) fn build_with(
         }
     }
 
+    // Repurposing draws only on idle capacity: what a street turns from one service into
+    // another in a year is at most the capacity of the service that served nobody there
+    // the year before (in the first year, its stock beyond its own need), so that no
+    // street repurposes places it is short of.
+    for (f, service) in scenario.services.iter().enumerate() {
+        let outgoing: Vec<usize> = scenario
+            .conversions
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_repurposing() && c.service == f)
+            .map(|(c, _)| c)
+            .collect();
+        if outgoing.is_empty() {
+            continue;
+        }
+        let all: Vec<usize> = (0..service.variants.len()).collect();
+        for i in 0..n {
+            for (t, &year) in years.iter().enumerate() {
+                let mut terms: Vec<(usize, f64)> = outgoing
+                    .iter()
+                    .map(|&c| (layout.conv_var(c, i, t), 1.0))
+                    .collect();
+                let rhs = if t == 0 {
+                    let stock: f64 = all.iter().map(|&v| service.stock[v][i]).sum();
+                    (stock - need.need(f, i, year).unwrap_or(0.0)).max(0.0)
+                } else {
+                    let (stock, capacity) = sum_capacity(scenario, &layout, f, &all, &[i], t - 1);
+                    terms.extend(
+                        layout.flows[f][t - 1].drawn_from[i]
+                            .iter()
+                            .map(|&v| (v, 1.0)),
+                    );
+                    terms.extend(capacity.into_iter().map(|(v, c)| (v, -c)));
+                    stock
+                };
+                model.row(Row {
+                    name: format!("idle_{}_{}_{year}", service.id, area_id(i)),
+                    role: RowRole::IdleCapacity { service: f },
+                    area: Some(i),
+                    year: Some(year),
+                    terms,
+                    sense: Sense::AtMost,
+                    rhs,
+                    slack: Vec::new(),
+                });
+            }
+        }
+    }
+
+    // Conversions of the base-year stock only: over the plan an area converts at most the
+    // stock of `from` it had in the base year.
+    for (c, conversion) in scenario.conversions.iter().enumerate() {
+        if !conversion.stock_only {
+            continue;
+        }
+        let stock = &scenario.services[conversion.service].stock[conversion.from];
+        let name = conversion_name(scenario, conversion);
+        for i in 0..n {
+            model.row(Row {
+                name: format!("stock_only_convert_{name}_{}", area_id(i)),
+                role: RowRole::ConversionCap { conversion: c },
+                area: Some(i),
+                year: None,
+                terms: (0..t_count)
+                    .map(|t| (layout.conv_var(c, i, t), 1.0))
+                    .collect(),
+                sense: Sense::AtMost,
+                rhs: stock[i],
+                slack: Vec::new(),
+            });
+        }
+    }
+
     // Street caps on additions over the plan.
     for (f, service) in scenario.services.iter().enumerate() {
         for i in 0..n {

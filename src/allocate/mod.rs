@@ -338,7 +338,19 @@ pub(crate) fn allocate_built(
             _ => (last.values, None, None, bounds),
         }
     };
-    certify(model, &values, &extra)?;
+    // Whole units may serve a little less need than the first stage's continuous plan
+    // (rounding serves the most it can, and the plan's shortfall says what is left): the
+    // hold is the one row a whole-unit plan is not certified against.
+    let certified: Vec<Row> = if whole_units::has_whole_units(model) {
+        extra
+            .iter()
+            .filter(|r| r.role != RowRole::StageHold)
+            .cloned()
+            .collect()
+    } else {
+        extra.clone()
+    };
+    certify(model, &values, &certified)?;
     if let Some(duals) = &duals {
         let stage = if options.shortfall_weight.is_some() {
             "weighted (cost and shortfall)"

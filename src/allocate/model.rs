@@ -86,6 +86,12 @@ pub enum RowRole {
         /// Index of the variant.
         variant: usize,
     },
+    /// Repurposing in an area draws only on the service's capacity that served nobody
+    /// there the year before.
+    IdleCapacity {
+        /// Index of the service repurposed from.
+        service: usize,
+    },
     /// An area counts towards an `area_count` target only if it holds enough capacity.
     AreaCountLink {
         /// Index of the target.

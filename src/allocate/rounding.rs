@@ -583,6 +583,15 @@ fn round_and_repair(
     // integer decisions (area counts) are re-chosen with each drop. One pass, so that the
     // plan does not depend on the machine's speed (the time limit only guards models far
     // larger than a district's).
+    // Nothing to gain where the plan already reaches the relaxation's bound (a shortfall
+    // stage that serves all it can).
+    let relaxed_bound = Model::evaluate(objective, relaxation);
+    if relative_gap(best_value, relaxed_bound) <= settings.tolerance {
+        return Ok(Repaired {
+            values: Some(best_values),
+            bound,
+        });
+    }
     let mut built: Vec<&Module> = modules
         .iter()
         .filter(|m| best_values[m.built] > 0.5)

@@ -9,7 +9,8 @@
 //! 2. nearest: every amount rounded to the nearest whole number (for rows that rounding up
 //!    breaks: a cap, a share "at most", a yearly limit that binds).
 //!
-//! The cheaper rounding that holds every row is the plan; its gap to the continuous stage's
+//! A plan already known to hold every row (the first stage's, in the second) is a third
+//! candidate. The cheapest that holds every row is the plan; its gap to the continuous stage's
 //! bound (which no whole plan can beat) is stated. With HiGHS the full MILP is then searched
 //! from that plan within the time limit, and the better plan is kept.
 
@@ -17,8 +18,7 @@ use crate::allocate::model::{Model, Row, RowRole, Sense};
 use crate::allocate::rounding::{
     FoundBy, MilpGap, StageOutcome, StageSettings, fixed_lp, relative_gap, solve_amounts,
 };
-#[cfg(feature = "highs")]
-use crate::allocate::solve::{Integers, Outcome, solve};
+use crate::allocate::solve::{Backend, Integers, Outcome, solve};
 use crate::error::{Error, Result};
 
 /// Below this, a continuous amount above a whole number is solver noise (115.000001 beds
@@ -115,15 +115,18 @@ fn conversions(model: &Model) -> Vec<bool> {
     found
 }
 
-/// The whole plan nearest `continuous` by `rule`: additions rounded first and the
-/// conversions re-solved around them, then the conversions rounded (each by rule, the
-/// cheapest that holds); `None` when no rounding holds.
+/// The LP left once amounts are fixed at a trial: its values, or `None` without a plan.
+type LpLeft<'a> = dyn Fn(&Model, &[f64]) -> Result<Option<Vec<f64>>> + 'a;
+
+/// The whole plan nearest `continuous`: additions rounded first (up and trimmed, or to
+/// the nearest) and the conversions re-solved around them by `lp_left`, then the
+/// conversions rounded the same two ways; the cheapest by `objective` that `lp_left`
+/// completes, or `None`.
 fn round_in_two_steps(
     model: &Model,
     objective: &[(usize, f64)],
-    extra: &[Row],
     continuous: &[f64],
-    settings: &StageSettings<'_>,
+    lp_left: &LpLeft<'_>,
 ) -> Result<Option<(f64, Vec<f64>)>> {
     let converts = conversions(model);
     let additions: Vec<bool> = (0..model.variables.len())
@@ -139,12 +142,12 @@ fn round_in_two_steps(
     let mut best: Option<(f64, Vec<f64>)> = None;
     for first in [Rule::Up, Rule::Nearest] {
         let trial = rounded(model, continuous, first, &additions);
-        let Some(around) = fixed_lp(&conversions_free, objective, extra, &trial, settings)? else {
+        let Some(around) = lp_left(&conversions_free, &trial)? else {
             continue;
         };
         for second in [Rule::Up, Rule::Nearest] {
             let trial = rounded(model, &around, second, &converts);
-            let Some(values) = fixed_lp(model, objective, extra, &trial, settings)? else {
+            let Some(values) = lp_left(model, &trial)? else {
                 continue;
             };
             let value = Model::evaluate(objective, &values);
@@ -154,6 +157,132 @@ fn round_in_two_steps(
         }
     }
     Ok(best)
+}
+
+/// Where no rounding keeps the first stage's hold on need served: the same two steps,
+/// each LP left solved for the most need served first (without the hold), then for the
+/// least cost with that much need served. `None` without a hold to drop, or when no
+/// rounding keeps the hard rows.
+fn round_serving_most(
+    model: &Model,
+    objective: &[(usize, f64)],
+    extra: &[Row],
+    continuous: &[f64],
+    settings: &StageSettings<'_>,
+) -> Result<Option<(f64, Vec<f64>)>> {
+    let Some(hold) = extra.iter().find(|r| r.role == RowRole::StageHold) else {
+        return Ok(None);
+    };
+    let others: Vec<Row> = extra
+        .iter()
+        .filter(|r| r.role != RowRole::StageHold)
+        .cloned()
+        .collect();
+    let lp_left = |m: &Model, trial: &[f64]| -> Result<Option<Vec<f64>>> {
+        let Some(most) = fixed_lp(m, &hold.terms, &others, trial, settings)? else {
+            return Ok(None);
+        };
+        let unmet = Model::evaluate(&hold.terms, &most);
+        let mut rows = others.clone();
+        rows.push(Row {
+            rhs: unmet + settings.tolerance * unmet.abs().max(1.0),
+            ..hold.clone()
+        });
+        Ok(fixed_lp(m, objective, &rows, trial, settings)?.or(Some(most)))
+    };
+    round_in_two_steps(model, objective, continuous, &lp_left)
+}
+
+/// The most LPs of [`round_in_boxes`].
+const BOX_ROUNDS: usize = 12;
+
+/// Rounding in boxes: each amount may only take the whole number just below or just above
+/// its continuous value; the LP over those boxes (binaries fixed) is solved again and
+/// again, each time fixing the amounts it leaves whole and rounding up those at least half
+/// way, so that the amounts still free move to keep every row (the first stage's hold on
+/// need served, above all). What is left fractional at the end is rounded up.
+fn round_in_boxes(
+    model: &Model,
+    objective: &[(usize, f64)],
+    extra: &[Row],
+    continuous: &[f64],
+    settings: &StageSettings<'_>,
+) -> Result<Option<(f64, Vec<f64>)>> {
+    let mut boxed = model.clone();
+    let mut free = Vec::new();
+    for (k, v) in boxed.variables.iter_mut().enumerate() {
+        if !v.integer {
+            continue;
+        }
+        let x = continuous[k];
+        if is_amount(model, k) {
+            v.lower = (x + NOISE).floor().max(v.lower);
+            v.upper = (x - NOISE).ceil().min(v.upper).max(v.lower);
+            if v.lower < v.upper {
+                free.push(k);
+            }
+        } else {
+            v.lower = x.round();
+            v.upper = x.round();
+        }
+        v.integer = false;
+    }
+    let mut values = continuous.to_vec();
+    for _ in 0..BOX_ROUNDS {
+        let mut fixed_any = false;
+        free.retain(|&k| {
+            let x = values[k];
+            let whole = (x - x.round()).abs() <= NOISE;
+            let at = if whole {
+                Some(x.round())
+            } else if x - x.floor() >= 0.5 {
+                Some(x.ceil())
+            } else {
+                None
+            };
+            match at {
+                Some(at) => {
+                    let v = &mut boxed.variables[k];
+                    let at = at.clamp(v.lower, v.upper);
+                    v.lower = at;
+                    v.upper = at;
+                    fixed_any = true;
+                    false
+                }
+                None => true,
+            }
+        });
+        if free.is_empty() || !fixed_any {
+            break;
+        }
+        let solved = solve(
+            &boxed,
+            objective,
+            None,
+            extra,
+            Integers::Keep,
+            Backend::Clarabel,
+            settings.time_limit_seconds,
+        );
+        values = match solved {
+            Ok(Outcome::Optimal(s)) => s.values,
+            Ok(Outcome::Infeasible) | Err(Error::Solver { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+    }
+    let trial: Vec<f64> = values
+        .iter()
+        .enumerate()
+        .map(|(k, &x)| {
+            if free.contains(&k) {
+                (x - NOISE).ceil()
+            } else {
+                x
+            }
+        })
+        .collect();
+    Ok(fixed_lp(model, objective, extra, &trial, settings)?
+        .map(|values| (Model::evaluate(objective, &values), values)))
 }
 
 /// Solves a stage of a model with whole-unit amounts (see the module's text).
@@ -177,7 +306,30 @@ pub(crate) fn solve_whole(
         || Model::evaluate(objective, &continuous.values),
         |g| g.bound,
     );
-    let best = round_in_two_steps(model, objective, extra, &continuous.values, settings)?;
+    let lp_left = |m: &Model, trial: &[f64]| fixed_lp(m, objective, extra, trial, settings);
+    let mut best = round_in_two_steps(model, objective, &continuous.values, &lp_left)?;
+    if let Some((value, values)) =
+        round_in_boxes(model, objective, extra, &continuous.values, settings)?
+    {
+        if best.as_ref().is_none_or(|(b, _)| value < *b) {
+            best = Some((value, values));
+        }
+    }
+    // Rounding can lose a little of the need the first stage serves, which the second
+    // stage's hold forbids: then the whole amounts that serve the most need are kept, and
+    // the plan's shortfall says what whole units cost in need served.
+    if best.is_none() {
+        best = round_serving_most(model, objective, extra, &continuous.values, settings)?;
+    }
+    // A plan known to hold every row (the first stage's, in the second) is the last resort.
+    if let (None, Some(known)) = (&best, settings.known) {
+        if let Some(values) = fixed_lp(model, objective, extra, known, settings)? {
+            let value = Model::evaluate(objective, &values);
+            if best.as_ref().is_none_or(|(b, _)| value < *b) {
+                best = Some((value, values));
+            }
+        }
+    }
     #[cfg(feature = "highs")]
     let best = search(model, objective, extra, settings, best)?;
     let Some((value, values)) = best else {
@@ -210,7 +362,6 @@ fn search(
     settings: &StageSettings<'_>,
     best: Option<(f64, Vec<f64>)>,
 ) -> Result<Option<(f64, Vec<f64>)>> {
-    use crate::allocate::solve::Backend;
     if settings.backend != Backend::Highs {
         return Ok(best);
     }
@@ -240,7 +391,6 @@ fn search(
 mod tests {
     use super::*;
     use crate::allocate::rounding::MilpStage;
-    use crate::allocate::solve::Backend;
 
     /// Two streets each need 2.5 beds (an "at least" row each); beds cost 1. The
     /// continuous plan adds 5 beds; in whole units each street adds 3 (cost 6), and the gap

@@ -1354,7 +1354,7 @@ fn read_conversions(
         source,
         name,
         &["service", "from", "to", "cost"],
-        "service,from,to,cost[,max_per_area][,to_service][,ratio]",
+        "service,from,to,cost[,max_per_area][,to_service][,ratio][,stock_only]",
     )?;
     let mut problems = Problems(Vec::new());
     let mut out: Vec<Conversion> = Vec::new();
@@ -1398,6 +1398,19 @@ fn read_conversions(
             let ratio = conversion_ratio(&rows, *n, row)?;
             let cost = rows.non_negative(*n, row, "cost")?.unwrap_or(0.0);
             let max_per_area = rows.non_negative(*n, row, "max_per_area")?;
+            let stock_only = match rows.get(row, "stock_only") {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    return Err(Error::BadField {
+                        path: rows.path.clone(),
+                        row: *n,
+                        field: "stock_only",
+                        value: other.to_string(),
+                        expected: "true or false",
+                    });
+                }
+            };
             Ok(Conversion {
                 service,
                 from,
@@ -1406,6 +1419,7 @@ fn read_conversions(
                 ratio,
                 cost,
                 max_per_area,
+                stock_only,
             })
         })();
         if let Some(c) = problems.take(result) {

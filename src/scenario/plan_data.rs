@@ -180,6 +180,9 @@ pub struct Conversion {
     pub cost: f64,
     /// The most each area may convert over the plan (units of `from`), `None` for no cap.
     pub max_per_area: Option<f64>,
+    /// Whether only the base-year stock of `from` may be converted (renovating or buying
+    /// what stands), never capacity the plan builds.
+    pub stock_only: bool,
 }
 
 /// How the plan is costed and counted (`[plan]`).

@@ -265,6 +265,7 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
             ratio: 1.0,
             cost: 3.0,
             max_per_area: None,
+            stock_only: false,
         },
         Conversion {
             service: 0,
@@ -274,6 +275,7 @@ pub fn synthetic(areas: usize) -> (Scenario, Need) {
             ratio: 1.0,
             cost: 3.0,
             max_per_area: None,
+            stock_only: false,
         },
     ];
     let mx = BTreeMap::from([(None, [gompertz(Sex::Female), gompertz(Sex::Male)])]);
