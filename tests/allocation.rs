@@ -349,7 +349,18 @@ fn exported_lp_re_solves_to_the_plans_cost() {
     ] {
         let s = match &dir {
             Some(d) => Scenario::load(d).unwrap(),
-            None => Scenario::yuzhong().unwrap(),
+            None => {
+                // The default plan's whole units and fixed project costs are found by
+                // rounding, with a gap: the exported model's optimum is only a bound on it.
+                // Without them (area counts only) microlp proves the optimum, as HiGHS
+                // would the full model.
+                let mut s = Scenario::yuzhong().unwrap();
+                s.plan_settings.whole_units = false;
+                for service in &mut s.services {
+                    service.project_cost = None;
+                }
+                s
+            }
         };
         let need = Need::from_projection(&s, &s.project(s.horizon()).unwrap()).unwrap();
         let options = AllocationOptions::default();
@@ -361,11 +372,12 @@ fn exported_lp_re_solves_to_the_plans_cost() {
             "{label}"
         );
         let objective = common::lp::solve_lp_text(&text);
-        let tolerance = 1e-6 * p.total_cost.abs().max(1.0);
+        // The objective is the present value (the default discounts at 8 %).
+        let tolerance = 1e-6 * p.present_value.abs().max(1.0);
         assert!(
-            (objective - p.total_cost).abs() <= tolerance.max(1e-3),
+            (objective - p.present_value).abs() <= tolerance.max(1e-3),
             "{label}: LP file optimum {objective} vs plan {}",
-            p.total_cost
+            p.present_value
         );
         if let Some(d) = dir {
             std::fs::remove_dir_all(d).unwrap();

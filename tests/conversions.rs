@@ -310,15 +310,46 @@ fn repurposing_is_used_when_a_cohort_falls() {
     assert!((built(&without, "childcare") - gap).abs() < 1e-3);
     assert!((without.total_cost - 2.0 * gap).abs() < 1e-3 * gap);
 
-    // With it: nothing built, the gap repurposed at 0.8 a place.
-    assert!(built(&with, "childcare").abs() < 1e-4, "{with:#?}");
+    // With it: places are repurposed as they fall idle, and only what idle places cannot
+    // cover is built: less than the whole gap, and cheaper (0.6 per kindergarten place
+    // given up, 0.8 per childcare place gained, against 2.0 a place built).
+    let childcare_built = built(&with, "childcare");
+    assert!(childcare_built < gap - 1.0, "{with:#?}");
     assert!(built(&with, "kindergarten").abs() < 1e-4, "{with:#?}");
-    let given_up: f64 = with.conversions().iter().map(|c| c.amount).sum();
     let gained: f64 = with.conversions().iter().map(|c| c.gained).sum();
-    assert!((gained - gap).abs() < 1e-3, "{:?}", with.conversions());
-    assert!((given_up - gap / 0.75).abs() < 1e-3);
-    assert!((with.total_cost - 0.8 * gap).abs() < 1e-3 * gap);
+    assert!(gained > 1.0, "{:?}", with.conversions());
+    assert!(
+        (gained + childcare_built - gap).abs() < 1e-3,
+        "{:?}",
+        with.conversions()
+    );
     assert!(with.total_cost < without.total_cost);
+    // Repurposing draws only on kindergarten places idle the year before (in 2021: the
+    // stock of 650 beyond 2021's need).
+    for &year in &with.years {
+        let given_up: f64 = with
+            .conversions()
+            .iter()
+            .filter(|c| c.year == year)
+            .map(|c| c.amount)
+            .sum();
+        let kindergarten = |y: i32, column: fn(&popalloc::PlanRow) -> f64| {
+            sum(
+                &with,
+                |r| r.service == "kindergarten" && r.year == y,
+                column,
+            )
+        };
+        let idle = if year == with.years[0] {
+            (650.0 - kindergarten(year, |r| r.need)).max(0.0)
+        } else {
+            kindergarten(year - 1, |r| r.capacity) - kindergarten(year - 1, |r| r.served)
+        };
+        assert!(
+            given_up <= idle + 1e-4,
+            "{year}: {given_up} given up, {idle} idle"
+        );
+    }
     for c in with.conversions() {
         assert!(c.is_repurposing());
         assert_eq!(

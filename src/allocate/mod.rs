@@ -553,7 +553,11 @@ fn conflict(
     backend: Backend,
     limit: f64,
 ) -> Result<Allocation> {
-    match conflict::find_conflict(scenario, model, backend, limit)? {
+    // Which targets, caps and budgets conflict is a question of capacity, not of whole
+    // units: the conflict is sought with the amounts continuous (a MILP in whole units
+    // would only make each of the filter's solves slower, and microlp's time out).
+    let continuous = whole_units::with_continuous_amounts(model);
+    match conflict::find_conflict(scenario, &continuous, backend, limit)? {
         Some(c) => Ok(Allocation::Conflict(c)),
         None => Err(Error::Solver {
             backend: backend.name(),

@@ -37,6 +37,17 @@ pub(crate) fn has_whole_units(model: &Model) -> bool {
     (0..model.variables.len()).any(|k| is_amount(model, k))
 }
 
+/// The model with its whole-unit amounts continuous (binaries kept).
+pub(crate) fn with_continuous_amounts(model: &Model) -> Model {
+    let mut amounts = model.clone();
+    for k in 0..model.variables.len() {
+        if is_amount(model, k) {
+            amounts.variables[k].integer = false;
+        }
+    }
+    amounts
+}
+
 /// How amounts are rounded.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Rule {
@@ -292,12 +303,7 @@ pub(crate) fn solve_whole(
     extra: &[Row],
     settings: &StageSettings<'_>,
 ) -> Result<StageOutcome> {
-    let mut amounts = model.clone();
-    for k in 0..model.variables.len() {
-        if is_amount(model, k) {
-            amounts.variables[k].integer = false;
-        }
-    }
+    let amounts = with_continuous_amounts(model);
     let (continuous, gap) = match solve_amounts(&amounts, objective, extra, settings)? {
         StageOutcome::Solved(s, gap) => (s, gap),
         StageOutcome::Infeasible => return Ok(StageOutcome::Infeasible),

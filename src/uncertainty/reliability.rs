@@ -51,6 +51,9 @@ pub struct StreetReliability {
     pub served: f64,
     /// Need the plan was built on (units).
     pub planned_need: f64,
+    /// Whether the plan states a shortfall of the service in this year anywhere in the
+    /// district (then [`Reliability::worst_street`] leaves the year out).
+    pub shortfall_planned: bool,
     /// Share of draws in which the street is served, in every maximum routing of the
     /// draw's need to the plan's capacity within reach, the share of its need the plan
     /// serves it (all of it, unless the plan states a shortfall there) (0 … 1).
@@ -85,10 +88,14 @@ pub struct Reliability {
 }
 
 impl Reliability {
-    /// The lowest share of draws meeting a street's need, over services, areas and years.
+    /// The lowest share of draws meeting a street's need, over services, areas and years,
+    /// leaving out the service-years in which the plan itself states a shortfall (need
+    /// that outpaces a build-rate limit): there the plan gives out all the capacity it has,
+    /// no street is assured any of it in every routing, and the shortfall is stated instead.
     pub fn worst_street(&self) -> Option<&StreetReliability> {
         self.streets
             .iter()
+            .filter(|s| !s.shortfall_planned)
             .min_by(|a, b| a.share_met.total_cmp(&b.share_met))
     }
 }
@@ -349,6 +356,7 @@ pub fn reliability(
                     served: levels.served[t][f][i],
                     planned_need: levels.need[t][f][i],
                     share_met: share(street_hits[(t * services + f) * areas + i]),
+                    shortfall_planned: (0..areas).any(|a| levels.planned_coverage(t, f, a) < 1.0),
                 });
             }
         }
