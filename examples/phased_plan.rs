@@ -9,25 +9,7 @@
 use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
 
 fn main() -> Result<(), popalloc::Error> {
-    let mut yuzhong = Scenario::yuzhong()?;
-    yuzhong.plan_settings.discount_rate = 0.08;
-    yuzhong.plan_settings.whole_units = true;
-    // (service, fixed cost per project in 10,000 yuan, most added in a year)
-    let phasing = [
-        ("elder_beds", 50.0, Some(800.0)),
-        ("childcare", 10.0, Some(200.0)),
-        ("kindergarten", 30.0, Some(300.0)),
-        ("primary", 100.0, Some(120.0)),
-        ("junior", 100.0, Some(850.0)),
-        ("senior", 100.0, Some(900.0)),
-    ];
-    for (id, fixed, limit) in phasing {
-        if let Some(service) = yuzhong.services.iter_mut().find(|s| s.id == id) {
-            service.project_cost = Some(fixed);
-            service.max_added_per_year = limit;
-        }
-    }
-    yuzhong.validate()?;
+    let yuzhong = Scenario::yuzhong_phased()?;
     let projection = yuzhong.project(yuzhong.horizon())?;
     let need = Need::from_projection(&yuzhong, &projection)?;
     let plan = match allocate(&yuzhong, &need, &AllocationOptions::default())? {

@@ -421,3 +421,39 @@ fn alpha_moves_the_joint_plan_of_a_service_with_a_coverage_target() {
         "{three_of_five} < {third}"
     );
 }
+
+/// A plan whose yearly build limit leaves 2021's need for beds unmet states that
+/// shortfall; its reliability leaves the service-year out of the lowest street (there the
+/// plan hands out every bed it has, and no street is assured any in every routing), while
+/// the years the plan does cover are judged as before.
+#[test]
+fn a_planned_shortfall_is_left_out_of_the_lowest_street() {
+    let mut limited = Scenario::yuzhong().unwrap();
+    limited.services[0].max_added_per_year = Some(600.0);
+    let draws = kept_draws(&limited, 40);
+    let need = quantile_need(&limited, &draws, 0.5, &[]).unwrap();
+    let plan = plan_of(allocate(&limited, &need, &AllocationOptions::default()).unwrap());
+    assert!(
+        plan.unmet_need(1.0)
+            .iter()
+            .any(|(s, y, _)| s == "elder_beds" && *y == 2021)
+    );
+    let r = reliability(&limited, &plan, &draws).unwrap();
+    let beds_2021: Vec<_> = r
+        .streets
+        .iter()
+        .filter(|s| s.service == "elder_beds" && s.year == 2021)
+        .collect();
+    assert!(!beds_2021.is_empty());
+    assert!(beds_2021.iter().all(|s| s.shortfall_planned));
+    let worst = r.worst_street().unwrap();
+    assert!(!worst.shortfall_planned);
+    assert!(!(worst.service == "elder_beds" && worst.year == 2021), "{worst:?}");
+    // Service-years the plan covers carry no planned shortfall.
+    assert!(
+        r.streets
+            .iter()
+            .filter(|s| s.service == "senior")
+            .all(|s| !s.shortfall_planned)
+    );
+}

@@ -176,3 +176,45 @@ fn whole_units_make_every_addition_and_conversion_a_count() {
         continuous.present_value
     );
 }
+
+/// The phased Yuzhong plan (`Scenario::yuzhong_phased`) meets the figures asked of a plan
+/// a district can act on: whole units, no year with more than 40 % of a service's
+/// additions, at most 100 projects, at most 500 kindergarten places added while the
+/// preschool cohort falls, its shares reached by conversion. Release builds only: the plan
+/// takes about ten seconds there (`cargo test --release --test phasing`).
+#[cfg(not(debug_assertions))]
+#[test]
+fn the_phased_yuzhong_plan_is_whole_spread_and_a_short_list_of_projects() {
+    let phased = Scenario::yuzhong_phased().unwrap();
+    let need =
+        Need::from_projection(&phased, &phased.project(phased.horizon()).unwrap()).unwrap();
+    let options = AllocationOptions {
+        time_limit_seconds: 20.0,
+        ..AllocationOptions::default()
+    };
+    let p = match allocate(&phased, &need, &options).unwrap() {
+        Allocation::Plan(plan) => plan,
+        Allocation::Conflict(c) => panic!("{}", c.message),
+    };
+    for r in &p.rows {
+        assert!((r.added - r.added.round()).abs() < 1e-6, "{r:?}");
+    }
+    for service in &phased.services {
+        let by_year: Vec<f64> = p.years.iter().map(|&y| added(&p, &service.id, y)).collect();
+        let total: f64 = by_year.iter().sum();
+        let busiest = by_year.iter().copied().fold(0.0, f64::max);
+        assert!(
+            busiest <= 0.4 * total + 1e-6,
+            "{}: {by_year:?}",
+            service.id
+        );
+    }
+    let projects = p.rows.iter().filter(|r| r.added > 0.5).count();
+    assert!(projects <= 100, "{projects} projects");
+    let kindergarten: f64 = p.years.iter().map(|&y| added(&p, "kindergarten", y)).sum();
+    assert!(kindergarten <= 500.0, "{kindergarten}");
+    assert!(p.conversions().iter().any(|c| c.is_repurposing()));
+    // The discounted objective and the gap of the rounding are stated.
+    assert!(p.present_value < p.total_cost);
+    assert!(!p.milp_gaps.is_empty());
+}

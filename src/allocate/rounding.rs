@@ -281,14 +281,14 @@ pub(crate) fn solve_amounts(
     }
     // microlp's branch and bound does not close the weak bound of fixed project costs
     // within any time limit: the rounded plan is kept with its gap (HiGHS searches on).
-    if let (Backend::Microlp, Some(values), None) = (settings.backend, &rounded, &searched) {
-        if slope_scaling::has_fixed_costs(model, objective) {
-            let gap = gap_of(values, false, FoundBy::Rounding);
-            return Ok(StageOutcome::Solved(
-                from_rounding(values.clone(), false),
-                Some(gap),
-            ));
-        }
+    if let (Backend::Microlp, Some(values), None) = (settings.backend, &rounded, &searched)
+        && slope_scaling::has_fixed_costs(model, objective)
+    {
+        let gap = gap_of(values, false, FoundBy::Rounding);
+        return Ok(StageOutcome::Solved(
+            from_rounding(values.clone(), false),
+            Some(gap),
+        ));
     }
     let searched = match searched {
         Some(result) => result,

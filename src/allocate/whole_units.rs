@@ -316,10 +316,9 @@ pub(crate) fn solve_whole(
     let mut best = round_in_two_steps(model, objective, &continuous.values, &lp_left)?;
     if let Some((value, values)) =
         round_in_boxes(model, objective, extra, &continuous.values, settings)?
+        && best.as_ref().is_none_or(|(b, _)| value < *b)
     {
-        if best.as_ref().is_none_or(|(b, _)| value < *b) {
-            best = Some((value, values));
-        }
+        best = Some((value, values));
     }
     // Rounding can lose a little of the need the first stage serves, which the second
     // stage's hold forbids: then the whole amounts that serve the most need are kept, and
@@ -328,13 +327,10 @@ pub(crate) fn solve_whole(
         best = round_serving_most(model, objective, extra, &continuous.values, settings)?;
     }
     // A plan known to hold every row (the first stage's, in the second) is the last resort.
-    if let (None, Some(known)) = (&best, settings.known) {
-        if let Some(values) = fixed_lp(model, objective, extra, known, settings)? {
-            let value = Model::evaluate(objective, &values);
-            if best.as_ref().is_none_or(|(b, _)| value < *b) {
-                best = Some((value, values));
-            }
-        }
+    if let (None, Some(known)) = (&best, settings.known)
+        && let Some(values) = fixed_lp(model, objective, extra, known, settings)?
+    {
+        best = Some((Model::evaluate(objective, &values), values));
     }
     #[cfg(feature = "highs")]
     let best = search(model, objective, extra, settings, best)?;
