@@ -448,7 +448,10 @@ fn a_planned_shortfall_is_left_out_of_the_lowest_street() {
     assert!(beds_2021.iter().all(|s| s.shortfall_planned));
     let worst = r.worst_street().unwrap();
     assert!(!worst.shortfall_planned);
-    assert!(!(worst.service == "elder_beds" && worst.year == 2021), "{worst:?}");
+    assert!(
+        !(worst.service == "elder_beds" && worst.year == 2021),
+        "{worst:?}"
+    );
     // Service-years the plan covers carry no planned shortfall.
     assert!(
         r.streets

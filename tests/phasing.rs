@@ -186,8 +186,7 @@ fn whole_units_make_every_addition_and_conversion_a_count() {
 #[test]
 fn the_phased_yuzhong_plan_is_whole_spread_and_a_short_list_of_projects() {
     let phased = Scenario::yuzhong_phased().unwrap();
-    let need =
-        Need::from_projection(&phased, &phased.project(phased.horizon()).unwrap()).unwrap();
+    let need = Need::from_projection(&phased, &phased.project(phased.horizon()).unwrap()).unwrap();
     let options = AllocationOptions {
         time_limit_seconds: 20.0,
         ..AllocationOptions::default()
@@ -203,11 +202,7 @@ fn the_phased_yuzhong_plan_is_whole_spread_and_a_short_list_of_projects() {
         let by_year: Vec<f64> = p.years.iter().map(|&y| added(&p, &service.id, y)).collect();
         let total: f64 = by_year.iter().sum();
         let busiest = by_year.iter().copied().fold(0.0, f64::max);
-        assert!(
-            busiest <= 0.4 * total + 1e-6,
-            "{}: {by_year:?}",
-            service.id
-        );
+        assert!(busiest <= 0.4 * total + 1e-6, "{}: {by_year:?}", service.id);
     }
     let projects = p.rows.iter().filter(|r| r.added > 0.5).count();
     assert!(projects <= 100, "{projects} projects");
@@ -217,4 +212,82 @@ fn the_phased_yuzhong_plan_is_whole_spread_and_a_short_list_of_projects() {
     // The discounted objective and the gap of the rounding are stated.
     assert!(p.present_value < p.total_cost);
     assert!(!p.milp_gaps.is_empty());
+}
+
+/// The tiny fixture in a temporary folder with `path = "linear"` on the target `id`, or
+/// with `line` added after it.
+fn tiny_with_line(id: &str, line: &str) -> (tempfile::TempDir, Result<Scenario, popalloc::Error>) {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let toml = std::fs::read_to_string(dir.path().join("scenario.toml")).unwrap();
+    let key = format!("id = \"{id}\"\n");
+    assert!(toml.contains(&key));
+    let toml = toml.replace(&key, &format!("{key}{line}\n"));
+    std::fs::write(dir.path().join("scenario.toml"), toml).unwrap();
+    let scenario = Scenario::load(dir.path());
+    (dir, scenario)
+}
+
+#[test]
+fn a_linear_path_adds_interim_targets_from_the_base_year() {
+    let (_dir, scenario) = tiny_with_line("nursing_share_2023", "path = \"linear\"");
+    let scenario = scenario.unwrap();
+    // Stock: 60 nursing of 160 beds in 2020 (0.375), to 0.6 in 2023: 0.45 in 2021, 0.525
+    // in 2022, each an expected target.
+    let step = |year: i32| {
+        scenario
+            .targets
+            .iter()
+            .find(|t| t.id == format!("nursing_share_2023_path_{year}"))
+            .unwrap()
+    };
+    assert!((step(2021).value - 0.45).abs() < 1e-12);
+    assert!((step(2022).value - 0.525).abs() < 1e-12);
+    assert_eq!(step(2021).class, popalloc::TargetClass::Expected);
+    assert!(
+        scenario
+            .targets
+            .iter()
+            .all(|t| !t.id.ends_with("_path_2023"))
+    );
+    let p = plan(&scenario);
+    for year in [2021, 2022] {
+        let result = p
+            .targets
+            .iter()
+            .find(|t| t.id == format!("nursing_share_2023_path_{year}"))
+            .unwrap();
+        assert_eq!(result.status, popalloc::TargetStatus::Met, "{result:?}");
+    }
+    // Without the path, the plan converts no more than the 2023 share asks, when it likes:
+    // its 2021 nursing share stays below the path's 0.45.
+    let free = plan(&tiny());
+    let share_2021 = |p: &Plan| {
+        let beds = |variant: Option<&str>| -> f64 {
+            p.rows
+                .iter()
+                .filter(|r| r.service == "elder_beds" && r.year == 2021)
+                .filter(|r| variant.is_none_or(|v| r.variant == v))
+                .map(|r| r.capacity)
+                .sum()
+        };
+        beds(Some("nursing")) / beds(None)
+    };
+    assert!(share_2021(&p) >= 0.45 - 1e-6, "{}", share_2021(&p));
+    assert!(share_2021(&free) < 0.45, "{}", share_2021(&free));
+}
+
+#[test]
+fn a_path_on_a_coverage_or_an_unknown_path_is_refused_naming_the_field() {
+    let (_dir, coverage) = tiny_with_line("primary_coverage_2023", "path = \"linear\"");
+    let e = coverage.unwrap_err().to_string();
+    assert!(e.contains("targets[2].path"), "{e}");
+    assert!(e.contains("a total, a share or a per-capita level"), "{e}");
+    let (_dir, unknown) = tiny_with_line("beds_2023", "path = \"steps\"");
+    let e = unknown.unwrap_err().to_string();
+    assert!(e.contains("targets[0].path") && e.contains("linear"), "{e}");
 }

@@ -448,6 +448,11 @@ pub struct TargetEntry {
     /// What the plan says, in its words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `linear`: also aim, as expected targets, at the straight line from the base year's
+    /// level to the value, one interim target a year (district totals, shares and
+    /// per-capita levels). Omitted: the target's year only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// `[[expectations]]`: something the plan expects of the population (e.g. a 60+ share above

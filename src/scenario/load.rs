@@ -19,6 +19,7 @@ use crate::scenario::assumptions::{
     FertilityAssumption, FertilitySetting, MigrationAssumption, MortalityAssumption, YearPath,
 };
 use crate::scenario::file::{ScenarioFile, TargetEntry};
+use crate::scenario::interim;
 use crate::scenario::limits::{
     AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, DISCOUNT_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT,
     MAX_BUDGET, MAX_DISCOUNT_RATE, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
@@ -160,7 +161,7 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
             &toml_path,
             services,
             &bands,
-            base.as_ref().map(Population::total),
+            base.as_ref(),
         )),
         None => None,
     };
@@ -1595,19 +1596,36 @@ fn read_targets(
     toml: &Path,
     services: &[Service],
     bands: &[Band],
-    residents: Option<f64>,
+    base: Option<&Population>,
 ) -> Result<Vec<Target>> {
     let mut problems = Problems(Vec::new());
     let mut targets: Vec<Target> = Vec::new();
+    let mut paths: Vec<Target> = Vec::new();
     for (i, entry) in file.targets.iter().enumerate() {
         if let Some(t) = problems.take(target(file, toml, services, bands, i, entry, &targets)) {
             // The magnitude is judged against the base population, when it could be read.
-            if let Some(residents) = residents {
-                problems.take(check_magnitude(toml, i, &t, residents));
+            if let Some(base) = base {
+                problems.take(check_magnitude(toml, i, &t, base.total()));
+            }
+            if let (Some(path), Some(base)) = (entry.path.as_deref(), base) {
+                let steps = match path {
+                    "linear" => interim::baseline(&t, services, base, bands)
+                        .map(|start| interim::linear_path(&t, start, file.base_year)),
+                    _ => Err("the only path is \"linear\""),
+                };
+                match steps {
+                    Ok(steps) => paths.extend(steps),
+                    Err(problem) => problems.push(Error::BadSettings {
+                        path: toml.to_path_buf(),
+                        field: format!("targets[{i}].path"),
+                        problem,
+                    }),
+                }
             }
             targets.push(t);
         }
     }
+    targets.extend(paths);
     // Contradictions between two targets on the same measure.
     for (a, t) in targets.iter().enumerate() {
         for u in &targets[a + 1..] {

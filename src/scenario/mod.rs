@@ -13,6 +13,7 @@ pub mod census_migration;
 mod consistency;
 mod embedded;
 pub mod file;
+pub mod interim;
 mod limits;
 mod load;
 pub mod plan_data;
