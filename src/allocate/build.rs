@@ -439,30 +439,6 @@ pub(crate) fn build_with(
         }
     }
 
-    // Conversions of the base-year stock only: over the plan an area converts at most the
-    // stock of `from` it had in the base year.
-    for (c, conversion) in scenario.conversions.iter().enumerate() {
-        if !conversion.stock_only {
-            continue;
-        }
-        let stock = &scenario.services[conversion.service].stock[conversion.from];
-        let name = conversion_name(scenario, conversion);
-        for i in 0..n {
-            model.row(Row {
-                name: format!("stock_only_convert_{name}_{}", area_id(i)),
-                role: RowRole::ConversionCap { conversion: c },
-                area: Some(i),
-                year: None,
-                terms: (0..t_count)
-                    .map(|t| (layout.conv_var(c, i, t), 1.0))
-                    .collect(),
-                sense: Sense::AtMost,
-                rhs: stock[i],
-                slack: Vec::new(),
-            });
-        }
-    }
-
     // Street caps on additions over the plan.
     for (f, service) in scenario.services.iter().enumerate() {
         for i in 0..n {
@@ -554,24 +530,34 @@ pub(crate) fn build_with(
             }
         }
     }
+    // Conversion limits over the plan, per area: a cap (`max_per_area`), and for a
+    // conversion of the base-year stock only, that stock of `from`.
     for (c, conversion) in scenario.conversions.iter().enumerate() {
-        let Some(cap) = conversion.max_per_area else {
-            continue;
-        };
         let name = conversion_name(scenario, conversion);
+        let stock = &scenario.services[conversion.service].stock[conversion.from];
         for i in 0..n {
-            model.row(Row {
-                name: format!("cap_convert_{name}_{}", area_id(i)),
-                role: RowRole::ConversionCap { conversion: c },
-                area: Some(i),
-                year: None,
-                terms: (0..t_count)
-                    .map(|t| (layout.conv_var(c, i, t), 1.0))
-                    .collect(),
-                sense: Sense::AtMost,
-                rhs: cap,
-                slack: Vec::new(),
-            });
+            let limits = [
+                ("cap_convert", conversion.max_per_area),
+                (
+                    "stock_only_convert",
+                    conversion.stock_only.then(|| stock[i]),
+                ),
+            ];
+            for (prefix, limit) in limits {
+                let Some(rhs) = limit else { continue };
+                model.row(Row {
+                    name: format!("{prefix}_{name}_{}", area_id(i)),
+                    role: RowRole::ConversionCap { conversion: c },
+                    area: Some(i),
+                    year: None,
+                    terms: (0..t_count)
+                        .map(|t| (layout.conv_var(c, i, t), 1.0))
+                        .collect(),
+                    sense: Sense::AtMost,
+                    rhs,
+                    slack: Vec::new(),
+                });
+            }
         }
     }
 
