@@ -319,8 +319,8 @@ impl Projector {
         Ok(())
     }
 
-    /// One step from `start` into `end` (same shape), filling `flows`. Allocates only two
-    /// scratch schedules per call, nothing per area.
+    /// One step from `start` into `end` (same shape), filling `flows`. Allocates only
+    /// three scratch schedules per call, nothing per area.
     ///
     /// # Errors
     ///
@@ -349,6 +349,7 @@ impl Projector {
         let g = self.groups;
         let rates = &input.rates;
         let mut survival_scratch = [vec![0.0; g], vec![0.0; g]];
+        let mut scratch = vec![0.0; 2 * g];
         let mut scratch_multiplier = f64::NAN;
         for area in 0..areas {
             let k = self.mortality_multipliers[area];
@@ -380,6 +381,7 @@ impl Projector {
                 self.width as f64,
                 &mut end.values_mut()[area * 2 * g..(area + 1) * 2 * g],
                 &mut flows.births_by_age[area * g..(area + 1) * g],
+                &mut scratch,
             );
             for s in 0..2 {
                 flows.births[area * 2 + s] = area_flows.births[s];
@@ -505,7 +507,10 @@ struct AreaFlows {
 }
 
 /// The step of DESIGN §4 for one area (both sexes), on contiguous slices: `start`, `migrants`
-/// and `end` hold females then males, `groups` values each.
+/// and `end` hold females then males, `groups` values each; `scratch` holds `2 × groups`
+/// values. Each loop runs over zipped slices (no indexing in the hot loops, so the
+/// compiler drops bounds checks and vectorises), and every sum is taken in four lanes in
+/// a fixed order ([`lane_sum`]): the same bits on every machine and thread count.
 #[allow(clippy::too_many_arguments)]
 fn step_area(
     start: &[f64],
@@ -518,6 +523,7 @@ fn step_area(
     width: f64,
     end: &mut [f64],
     births_by_age: &mut [f64],
+    scratch: &mut [f64],
 ) -> AreaFlows {
     let g = fertility.len();
     let omega = g - 1;
@@ -531,56 +537,57 @@ fn step_area(
         migrants: [0.0; 2],
         unremoved: [0.0; 2],
     };
-    // Survivors aged 1 and over; P* is formed on the fly (P*(x−1) needed for x).
+    // Survivors aged 1 and over from the adjusted start P*(x) = max(P(x) + h M(x), 0);
+    // `e[x]` first holds the provisional end value (with the late half of migrants under
+    // "even"), which the births below need. The element-wise loops write each term to
+    // scratch and the sums are taken in four lanes (`lane_sum`): no loop carries a serial
+    // chain of additions, so each vectorises.
+    let (adjusted, terms) = scratch.split_at_mut(g);
     for s in 0..2 {
         let p = &start[s * g..(s + 1) * g];
         let m = &migrants[s * g..(s + 1) * g];
         let e = &mut end[s * g..(s + 1) * g];
         let sv = survival[s];
-        let mut unremoved = 0.0;
-        let mut adjusted = |x: usize| {
-            let a = p[x] + h * m[x];
-            if a < 0.0 {
-                unremoved -= a;
-                0.0
-            } else {
-                a
-            }
-        };
-        let mut deaths = 0.0;
-        let mut previous = adjusted(0);
-        // `e[x]` first holds the provisional end value (with the late half of migrants
-        // under "even"), which the births below need.
-        for x in 1..omega {
-            let a = adjusted(x);
-            deaths += (1.0 - sv[x]) * previous;
-            e[x] = sv[x] * previous + h * m[x];
-            previous = a;
+        for (((a, t), &px), &mx) in adjusted.iter_mut().zip(terms.iter_mut()).zip(p).zip(m) {
+            let value = px + h * mx;
+            *t = (-value).max(0.0);
+            *a = value.max(0.0);
         }
-        let open_start = previous + adjusted(omega);
-        deaths += (1.0 - sv[omega]) * open_start;
+        flows.unremoved[s] = lane_sum(terms);
+        for ((((ex, t), &svx), &mx), &previous) in e[1..omega]
+            .iter_mut()
+            .zip(terms[1..omega].iter_mut())
+            .zip(&sv[1..omega])
+            .zip(&m[1..omega])
+            .zip(&adjusted[..omega - 1])
+        {
+            *t = (1.0 - svx) * previous;
+            *ex = svx * previous + h * mx;
+        }
+        let open_start = adjusted[omega - 1] + adjusted[omega];
+        flows.deaths[s] = lane_sum(&terms[1..omega]) + (1.0 - sv[omega]) * open_start;
         e[omega] = sv[omega] * open_start + h * m[omega];
-        flows.deaths[s] = deaths;
-        flows.unremoved[s] = unremoved;
     }
     // Births: exposure is the mean of the adjusted start and provisional end females at
     // the same age (ages 1..ω−1; fertility is 0 in the first and open groups).
-    let mut births = 0.0;
-    let p_f = &start[..g];
-    let m_f = &migrants[..g];
-    for x in 1..omega {
-        let f = fertility[x] * fertility_multiplier;
-        let b = if f > 0.0 {
-            let start_exposure = (p_f[x] + h * m_f[x]).max(0.0);
-            width * f * 0.5 * (start_exposure + end[x].max(0.0))
+    for ((((b, &fx), &px), &mx), &ex) in births_by_age[1..omega]
+        .iter_mut()
+        .zip(&fertility[1..omega])
+        .zip(&start[1..omega])
+        .zip(&migrants[1..omega])
+        .zip(&end[1..omega])
+    {
+        let f = fx * fertility_multiplier;
+        *b = if f > 0.0 {
+            let start_exposure = (px + h * mx).max(0.0);
+            width * f * 0.5 * (start_exposure + ex.max(0.0))
         } else {
             0.0
         };
-        births_by_age[x] = b;
-        births += b;
     }
     births_by_age[0] = 0.0;
     births_by_age[omega] = 0.0;
+    let births = lane_sum(births_by_age);
     let female_share = 1.0 / (1.0 + sex_ratio_at_birth);
     flows.births = [births * female_share, births * (1.0 - female_share)];
     // Age 0, "end" migrants, and the floor at zero.
@@ -590,20 +597,35 @@ fn step_area(
         let sv0 = survival[s][0];
         flows.deaths[s] += (1.0 - sv0) * flows.births[s];
         e[0] = sv0 * flows.births[s] + h * m[0];
-        let mut unremoved = 0.0;
-        for x in 0..g {
-            if timing == MigrationTiming::End {
-                e[x] += m[x];
-            }
-            if e[x] < 0.0 {
-                unremoved -= e[x];
-                e[x] = 0.0;
+        if timing == MigrationTiming::End {
+            for (ex, &mx) in e.iter_mut().zip(m) {
+                *ex += mx;
             }
         }
-        flows.unremoved[s] += unremoved;
-        flows.migrants[s] = m.iter().sum::<f64>() + flows.unremoved[s];
+        for (ex, t) in e.iter_mut().zip(terms.iter_mut()) {
+            *t = (-*ex).max(0.0);
+            *ex = ex.max(0.0);
+        }
+        flows.unremoved[s] += lane_sum(terms);
+        flows.migrants[s] = lane_sum(m) + flows.unremoved[s];
     }
     flows
+}
+
+/// The sum of `values` in four lanes: lane k adds the values at k, k + 4, k + 8, …; the
+/// lanes are then added as (0 + 1) + (2 + 3), and the remainder after them. A fixed order,
+/// so the same bits every time; four independent additions per step, so it vectorises
+/// where a single running sum waits on each addition.
+fn lane_sum(values: &[f64]) -> f64 {
+    let mut lanes = [0.0; 4];
+    let mut chunks = values.chunks_exact(4);
+    for chunk in &mut chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += v;
+        }
+    }
+    let tail: f64 = chunks.remainder().iter().sum();
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
 }
 
 /// Scales each (sex, age) of the areas to the district control total and books the change.
