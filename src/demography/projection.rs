@@ -348,6 +348,10 @@ impl Projector {
         }
         let g = self.groups;
         let rates = &input.rates;
+        if areas >= PARALLEL_AREAS && self.mortality_multipliers.iter().all(|&k| k == 1.0) {
+            self.step_in_parallel(start, input, end, flows);
+            return Ok(());
+        }
         let mut survival_scratch = [vec![0.0; g], vec![0.0; g]];
         let mut scratch = vec![0.0; 2 * g];
         let mut scratch_multiplier = f64::NAN;
@@ -392,6 +396,56 @@ impl Projector {
             }
         }
         Ok(())
+    }
+
+    /// [`Projector::step`] for many areas that share the district's mortality: the areas
+    /// are stepped in parallel (rayon), each on its own slices, so the result is the same
+    /// bits as one thread's.
+    fn step_in_parallel(
+        &self,
+        start: &Population,
+        input: &StepInput,
+        end: &mut Population,
+        flows: &mut StepFlows,
+    ) {
+        use rayon::prelude::*;
+        let g = self.groups;
+        let rates = &input.rates;
+        let survival = [rates.survival(Sex::Female), rates.survival(Sex::Male)];
+        let migrants = input.migrants.values();
+        let per_area: Vec<AreaFlows> = end
+            .values_mut()
+            .par_chunks_mut(2 * g)
+            .zip(flows.births_by_age.par_chunks_mut(g))
+            .enumerate()
+            .map_init(
+                || vec![0.0; 2 * g],
+                |scratch, (area, (end_area, births_by_age))| {
+                    step_area(
+                        start.area_values(area),
+                        survival,
+                        rates.fertility(),
+                        self.fertility_multipliers[area],
+                        rates.sex_ratio_at_birth(),
+                        &migrants[area * 2 * g..(area + 1) * 2 * g],
+                        self.timing,
+                        self.width as f64,
+                        end_area,
+                        births_by_age,
+                        scratch,
+                    )
+                },
+            )
+            .collect();
+        for (area, area_flows) in per_area.iter().enumerate() {
+            for s in 0..2 {
+                flows.births[area * 2 + s] = area_flows.births[s];
+                flows.deaths[area * 2 + s] = area_flows.deaths[s];
+                flows.migrants[area * 2 + s] = area_flows.migrants[s];
+                flows.unremoved[area * 2 + s] = area_flows.unremoved[s];
+                flows.control[area * 2 + s] = 0.0;
+            }
+        }
     }
 
     /// Projects `base` (dated `base_year`) through `steps`, optionally controlled to a
@@ -497,6 +551,10 @@ impl Projector {
         Ok(())
     }
 }
+
+/// From this many areas on, a step runs its areas in parallel (when they share the
+/// district's mortality): below it, the threads cost more than they save.
+const PARALLEL_AREAS: usize = 512;
 
 /// What one area's step produced, by sex.
 struct AreaFlows {
@@ -686,6 +744,91 @@ mod tests {
         base.series_mut(0, Sex::Female).fill(10.0);
         let migrants = Migrants::zeros(1, groups).unwrap();
         (base, StepInput { rates, migrants })
+    }
+
+    /// Many areas are stepped in parallel: every area's end population and flows are the
+    /// same bits as that area stepped alone (one thread, the sequential path), whatever
+    /// the number of threads.
+    #[test]
+    fn areas_stepped_in_parallel_match_each_area_stepped_alone_bit_for_bit() {
+        let groups = 101;
+        let areas = PARALLEL_AREAS + 37;
+        let fertility: Vec<f64> = (0..groups)
+            .map(|x| if (15..50).contains(&x) { 0.03 } else { 0.0 })
+            .collect();
+        let rates = StepRates::from_survival(
+            (0..groups)
+                .map(|x| 0.999 - 0.004 * x as f64 / 10.0)
+                .collect(),
+            (0..groups)
+                .map(|x| 0.998 - 0.005 * x as f64 / 10.0)
+                .collect(),
+            fertility,
+            1.06,
+        )
+        .unwrap();
+        let names: Vec<String> = (0..areas).map(|a| format!("a{a}")).collect();
+        let mut base = Population::zeros(names, 1, groups).unwrap();
+        let mut migrants = Migrants::zeros(areas, groups).unwrap();
+        for a in 0..areas {
+            for sex in Sex::ALL {
+                for (x, v) in base.series_mut(a, sex).iter_mut().enumerate() {
+                    *v = 50.0 + ((a * 7 + x * 3 + sex.index()) % 23) as f64;
+                }
+                for (x, v) in migrants.series_mut(a, sex).iter_mut().enumerate() {
+                    // Some large out-migration, so that the floor at zero is used.
+                    *v = ((a + x) % 11) as f64 - 5.0 - if x == 40 { 200.0 } else { 0.0 };
+                }
+            }
+        }
+        let input = StepInput {
+            rates: rates.clone(),
+            migrants: migrants.clone(),
+        };
+        let projector = Projector::new(1, groups, areas, MigrationTiming::Even).unwrap();
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut end = base.clone();
+                let mut flows = StepFlows::zeros(areas, groups).unwrap();
+                projector.step(&base, &input, &mut end, &mut flows).unwrap();
+                (end, flows)
+            })
+        };
+        let (end, flows) = run(2);
+        let (end_one, flows_one) = run(1);
+        assert_eq!(end.values(), end_one.values());
+        assert_eq!(flows.births, flows_one.births);
+        assert!(flows.unremoved.iter().any(|&u| u > 0.0));
+        let alone = Projector::new(1, groups, 1, MigrationTiming::Even).unwrap();
+        for a in [0, 1, areas / 2, areas - 1] {
+            let mut one = Population::zeros(vec!["a".into()], 1, groups).unwrap();
+            let mut m = Migrants::zeros(1, groups).unwrap();
+            for sex in Sex::ALL {
+                one.series_mut(0, sex).copy_from_slice(base.series(a, sex));
+                m.series_mut(0, sex)
+                    .copy_from_slice(migrants.series(a, sex));
+            }
+            let single = StepInput {
+                rates: rates.clone(),
+                migrants: m,
+            };
+            let mut one_end = one.clone();
+            let mut one_flows = StepFlows::zeros(1, groups).unwrap();
+            alone
+                .step(&one, &single, &mut one_end, &mut one_flows)
+                .unwrap();
+            assert_eq!(one_end.area_values(0), end.area_values(a), "area {a}");
+            for s in 0..2 {
+                assert_eq!(one_flows.births[s], flows.births[a * 2 + s]);
+                assert_eq!(one_flows.deaths[s], flows.deaths[a * 2 + s]);
+                assert_eq!(one_flows.migrants[s], flows.migrants[a * 2 + s]);
+                assert_eq!(one_flows.unremoved[s], flows.unremoved[a * 2 + s]);
+            }
+        }
     }
 
     #[test]
