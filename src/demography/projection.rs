@@ -348,7 +348,12 @@ impl Projector {
         }
         let g = self.groups;
         let rates = &input.rates;
-        if areas >= PARALLEL_AREAS && self.mortality_multipliers.iter().all(|&k| k == 1.0) {
+        if areas >= PARALLEL_AREAS
+            && self
+                .mortality_multipliers
+                .iter()
+                .all(|&k| (k - 1.0).abs() == 0.0)
+        {
             self.step_in_parallel(start, input, end, flows);
             return Ok(());
         }
