@@ -13,7 +13,7 @@ use good_lp::{
 };
 
 use crate::allocate::OPTIMALITY_TOLERANCE;
-use crate::allocate::model::{Model, Row, Sense};
+use crate::allocate::model::{Model, Row, RowRole, Sense};
 use crate::error::{Error, Result};
 
 /// The solver a model is handed to.
@@ -144,7 +144,36 @@ pub(crate) fn solve(
 
 /// The bounds each variable is solved within: its own, or, for an integer variable that
 /// [`Integers::FixedAt`] fixes, its value there rounded to a whole number within its bounds.
+/// A module's addition whose binary is fixed at 0 is fixed at 0 too (its `module_max` row
+/// says as much; an interior-point solve would leave it at solver noise, 1e-6, which the
+/// certificate then reads as a module built without its binary).
 pub(crate) fn variable_bounds(model: &Model, integers: Integers<'_>) -> Vec<(f64, f64)> {
+    let mut bounds = own_or_fixed_bounds(model, integers);
+    if let Integers::FixedAt(_) = integers {
+        for row in &model.rows {
+            let is_module_max =
+                matches!(row.role, RowRole::Module { .. }) && row.sense == Sense::AtMost;
+            if !is_module_max {
+                continue;
+            }
+            let binary_off = row
+                .terms
+                .iter()
+                .any(|&(v, c)| c < 0.0 && model.variables[v].integer && bounds[v] == (0.0, 0.0));
+            if binary_off {
+                for &(v, c) in &row.terms {
+                    if c > 0.0 && bounds[v].0 <= 0.0 {
+                        bounds[v] = (bounds[v].0, 0.0_f64.max(bounds[v].0));
+                    }
+                }
+            }
+        }
+    }
+    bounds
+}
+
+/// Each variable's own bounds, or the whole value [`Integers::FixedAt`] fixes it at.
+fn own_or_fixed_bounds(model: &Model, integers: Integers<'_>) -> Vec<(f64, f64)> {
     model
         .variables
         .iter()
