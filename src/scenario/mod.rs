@@ -119,7 +119,7 @@ impl Scenario {
     /// §10): an 8 % discount rate (China's social discount rate), whole beds, places and
     /// seats, a fixed cost per project (50, 10, 30 and 100 万元 for a care home, a nursery,
     /// a kindergarten and a school project) and a yearly limit on what the district opens
-    /// (800 beds, 200 childcare and 300 kindergarten places, 120 primary, 850 junior and 900
+    /// (800 beds, 200 childcare and 300 kindergarten places, 110 primary, 850 junior and 900
     /// senior seats). Its plan takes about ten seconds (`--example phased_plan`).
     ///
     /// # Errors
@@ -146,7 +146,7 @@ impl Scenario {
             ("elder_beds", 50.0, 800.0),
             ("childcare", 10.0, 200.0),
             ("kindergarten", 30.0, 300.0),
-            ("primary", 100.0, 120.0),
+            ("primary", 100.0, 110.0),
             ("junior", 100.0, 850.0),
             ("senior", 100.0, 900.0),
         ];
