@@ -33,16 +33,7 @@ fn beds_scenario_with(name: &str, total: f64, nursing_share: f64, service_extra:
         }
     }
     write("base_population.csv", &pop);
-    let mut mx = String::from("sex,age,value\n");
-    for sex in ["female", "male"] {
-        for age in 0..=100 {
-            mx.push_str(&format!(
-                "{sex},{age},{}\n",
-                0.0005 * (0.08 * age as f64).exp()
-            ));
-        }
-    }
-    write("mx.csv", &mx);
+    write("mx.csv", &common::gompertz_mx_csv());
     write("tfr.csv", "year,value\n2020,1.0\n");
     write(
         "stock.csv",

@@ -2,6 +2,8 @@
 //! converted in it, and capacity of one service can be repurposed as another's
 //! (kindergarten places as childcare places, at a ratio), with bad conversions refused.
 
+mod common;
+
 use std::path::Path;
 
 use popalloc::{Allocation, AllocationOptions, Error, Need, Plan, Scenario, allocate};
@@ -34,16 +36,7 @@ fn write_scenario(dir: &Path, spec: &Spec) {
         }
     }
     write("base_population.csv", &pop);
-    let mut mx = String::from("sex,age,value\n");
-    for sex in ["female", "male"] {
-        for age in 0..=100 {
-            mx.push_str(&format!(
-                "{sex},{age},{}\n",
-                0.0005 * (0.08 * age as f64).exp()
-            ));
-        }
-    }
-    write("mx.csv", &mx);
+    write("mx.csv", &common::gompertz_mx_csv());
     write("tfr.csv", "year,value\n2020,1.5\n");
     write(
         "stock.csv",

@@ -392,13 +392,7 @@ impl Projector {
                 &mut flows.births_by_age[area * g..(area + 1) * g],
                 &mut scratch,
             );
-            for s in 0..2 {
-                flows.births[area * 2 + s] = area_flows.births[s];
-                flows.deaths[area * 2 + s] = area_flows.deaths[s];
-                flows.migrants[area * 2 + s] = area_flows.migrants[s];
-                flows.unremoved[area * 2 + s] = area_flows.unremoved[s];
-                flows.control[area * 2 + s] = 0.0;
-            }
+            area_flows.record(flows, area);
         }
         Ok(())
     }
@@ -443,13 +437,7 @@ impl Projector {
             )
             .collect();
         for (area, area_flows) in per_area.iter().enumerate() {
-            for s in 0..2 {
-                flows.births[area * 2 + s] = area_flows.births[s];
-                flows.deaths[area * 2 + s] = area_flows.deaths[s];
-                flows.migrants[area * 2 + s] = area_flows.migrants[s];
-                flows.unremoved[area * 2 + s] = area_flows.unremoved[s];
-                flows.control[area * 2 + s] = 0.0;
-            }
+            area_flows.record(flows, area);
         }
     }
 
@@ -567,6 +555,19 @@ struct AreaFlows {
     deaths: [f64; 2],
     migrants: [f64; 2],
     unremoved: [f64; 2],
+}
+
+impl AreaFlows {
+    /// Writes the area's flows into the step's (no control change yet).
+    fn record(&self, flows: &mut StepFlows, area: usize) {
+        for s in 0..2 {
+            flows.births[area * 2 + s] = self.births[s];
+            flows.deaths[area * 2 + s] = self.deaths[s];
+            flows.migrants[area * 2 + s] = self.migrants[s];
+            flows.unremoved[area * 2 + s] = self.unremoved[s];
+            flows.control[area * 2 + s] = 0.0;
+        }
+    }
 }
 
 /// The step of DESIGN §4 for one area (both sexes), on contiguous slices: `start`, `migrants`

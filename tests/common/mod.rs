@@ -68,3 +68,19 @@ pub fn run_ok(command: &mut std::process::Command) -> std::process::Output {
     );
     out
 }
+
+/// An `mx.csv` of Gompertz death rates, 0.0005 × e^(0.08 × age), for both sexes and ages
+/// 0–100: the mortality of the small hand-made scenarios.
+#[allow(dead_code)] // Not every test file that includes `common` writes a scenario.
+pub fn gompertz_mx_csv() -> String {
+    let mut mx = String::from("sex,age,value\n");
+    for sex in ["female", "male"] {
+        for age in 0..=100 {
+            mx.push_str(&format!(
+                "{sex},{age},{}\n",
+                0.0005 * (0.08 * age as f64).exp()
+            ));
+        }
+    }
+    mx
+}
