@@ -297,6 +297,22 @@ pub fn reliability(
     let mut target_hits = vec![0usize; planned.len()];
     let services = scenario.services.len();
     let mut street_hits = vec![0usize; levels.years.len() * services * areas];
+    // The share of its need the plan serves each street, once (every draw judges by it),
+    // and whether a service-year has a planned shortfall anywhere.
+    let cell = |t: usize, f: usize, i: usize| (t * services + f) * areas + i;
+    let mut promised_share = vec![1.0; street_hits.len()];
+    for t in 0..levels.years.len() {
+        for f in 0..services {
+            for i in 0..areas {
+                promised_share[cell(t, f, i)] = levels.planned_coverage(t, f, i);
+            }
+        }
+    }
+    let shortfall_planned = |t: usize, f: usize| {
+        promised_share[cell(t, f, 0)..cell(t, f, 0) + areas]
+            .iter()
+            .any(|&c| c < 1.0)
+    };
     for d in 0..draws {
         let need = draw_need(scenario, summary, d, &levels.years);
         let mut routings = Vec::with_capacity(levels.years.len() * services);
@@ -306,9 +322,9 @@ pub fn reliability(
                 for i in 0..areas {
                     // Judged against the service the plan gives the street: all of its
                     // need, or the share a build-rate limit leaves it.
-                    let promised = levels.planned_coverage(t, f, i) * wanted[i];
+                    let promised = promised_share[cell(t, f, i)] * wanted[i];
                     if covers(routing.assured[i], promised) {
-                        street_hits[(t * services + f) * areas + i] += 1;
+                        street_hits[cell(t, f, i)] += 1;
                     }
                 }
                 routings.push(routing);
@@ -355,8 +371,8 @@ pub fn reliability(
                     year,
                     served: levels.served[t][f][i],
                     planned_need: levels.need[t][f][i],
-                    share_met: share(street_hits[(t * services + f) * areas + i]),
-                    shortfall_planned: (0..areas).any(|a| levels.planned_coverage(t, f, a) < 1.0),
+                    share_met: share(street_hits[cell(t, f, i)]),
+                    shortfall_planned: shortfall_planned(t, f),
                 });
             }
         }
