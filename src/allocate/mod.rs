@@ -18,6 +18,7 @@ pub(crate) mod rounding;
 pub(crate) mod slope_scaling;
 pub mod solve;
 pub mod sweep;
+pub(crate) mod warm_drops;
 pub(crate) mod whole_units;
 
 pub use conflict::{Conflict, ConflictMember, MemberKind};

@@ -33,7 +33,7 @@ use serde::Serialize;
 use crate::allocate::AllocationOptions;
 use crate::allocate::model::{Model, Row, RowRole, Sense};
 use crate::allocate::solve::{Backend, Integers, Outcome, Solved, solve};
-use crate::allocate::{slope_scaling, whole_units};
+use crate::allocate::{slope_scaling, warm_drops, whole_units};
 use crate::error::{Error, Result};
 
 /// The stage of the allocation a MILP search solved.
@@ -597,18 +597,50 @@ fn round_and_repair(
         .filter(|m| best_values[m.built] > 0.5)
         .collect();
     built.sort_by(|a, b| best_values[a.add].total_cmp(&best_values[b.add]));
-    for m in built {
-        if started.elapsed().as_secs_f64() > settings.time_limit_seconds {
+    let order: Vec<usize> = built.iter().map(|m| m.built).collect();
+    let out_of_time = || started.elapsed().as_secs_f64() > settings.time_limit_seconds;
+    // The plan once `dropped` are dropped, solved the usual way (area counts re-chosen).
+    let without = |dropped: &[usize], best: &[f64]| -> Result<Option<Vec<f64>>> {
+        let mut trial = best.to_vec();
+        for &b in dropped {
+            trial[b] = 0.0;
+        }
+        if others {
+            modules_fixed(model, objective, extra, &modules, &trial, settings)
+        } else {
+            fixed_lp(model, objective, extra, &trial, settings)
+        }
+    };
+    // From a warm start where it can be set up (see `warm_drops`); the drops it keeps are
+    // then solved once from scratch.
+    let warm = warm_drops::modules_to_drop(
+        model,
+        objective,
+        extra,
+        &best_values,
+        &order,
+        settings.tolerance,
+        &out_of_time,
+    );
+    if let Some(dropped) = warm {
+        if !dropped.is_empty()
+            && let Some(values) = without(&dropped, &best_values)?
+        {
+            let value = Model::evaluate(objective, &values);
+            if cheaper(value, best_value) {
+                best_values = values;
+            }
+        }
+        return Ok(Repaired {
+            values: Some(best_values),
+            bound,
+        });
+    }
+    for b in order {
+        if out_of_time() {
             break;
         }
-        let mut trial = best_values.clone();
-        trial[m.built] = 0.0;
-        let repaired = if others {
-            modules_fixed(model, objective, extra, &modules, &trial, settings)?
-        } else {
-            fixed_lp(model, objective, extra, &trial, settings)?
-        };
-        if let Some(values) = repaired {
+        if let Some(values) = without(&[b], &best_values)? {
             let value = Model::evaluate(objective, &values);
             if cheaper(value, best_value) {
                 (best_value, best_values) = (value, values);
