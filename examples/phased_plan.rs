@@ -4,12 +4,12 @@
 //! Prints the additions by service and year, the share of the busiest year, the number of
 //! projects and the need left unmet in time.
 //!
-//! Run with `cargo run --release --example phased_plan` (about ten seconds).
+//! Run with `cargo run --release --example phased_plan` (about three seconds).
 
 use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate};
 
 fn main() -> Result<(), popalloc::Error> {
-    let yuzhong = Scenario::yuzhong_phased()?;
+    let yuzhong = Scenario::yuzhong()?;
     let projection = yuzhong.project(yuzhong.horizon())?;
     let need = Need::from_projection(&yuzhong, &projection)?;
     let plan = match allocate(&yuzhong, &need, &AllocationOptions::default())? {

@@ -440,7 +440,7 @@ fn yuzhong_childcare_modules_return_a_plan_with_its_gap() {
     assert!(toml.contains(childcare));
     let toml = toml.replace(childcare, &format!("{childcare}min_addition = 30\n"));
     std::fs::write(dir.join("scenario.toml"), toml).unwrap();
-    let scenario = Scenario::load(&dir).unwrap();
+    let scenario = common::unphased(Scenario::load(&dir).unwrap());
     let need =
         Need::from_projection(&scenario, &scenario.project(scenario.horizon()).unwrap()).unwrap();
     let limit = 5.0;

@@ -10,7 +10,9 @@ use popalloc::{Allocation, AllocationOptions, Plan, Scenario, TargetClass, alloc
 
 #[test]
 fn a_plan_at_alpha_one_tenth_meets_each_street_in_nine_draws_of_ten() {
-    let yuzhong = Scenario::yuzhong().unwrap();
+    // Unphased: with the default's limit of 110 primary seats a year, the P90 need of each
+    // street cannot be built in time and the plan conflicts (the CLI says so).
+    let yuzhong = common::unphased(Scenario::yuzhong().unwrap());
     let mut settings = yuzhong.uncertainty.clone();
     settings.draws = 150;
     let draws = MonteCarlo::new(&yuzhong, settings)
@@ -92,7 +94,7 @@ fn chance_inputs_are_checked() {
 #[test]
 fn the_joint_form_covers_every_street_in_enough_sampled_draws() {
     use popalloc::uncertainty::allocate_joint;
-    let yuzhong = Scenario::yuzhong().unwrap();
+    let yuzhong = common::unphased(Scenario::yuzhong().unwrap());
     let mut settings = yuzhong.uncertainty.clone();
     settings.draws = 30;
     // With each street's own migration-rate shocks (σ 1.33 % a year) some of the 5 draws

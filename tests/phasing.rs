@@ -177,15 +177,13 @@ fn whole_units_make_every_addition_and_conversion_a_count() {
     );
 }
 
-/// The phased Yuzhong plan (`Scenario::yuzhong_phased`) meets the figures asked of a plan
+/// The default Yuzhong plan (phased by its scenario.toml) meets the figures asked of a plan
 /// a district can act on: whole units, no year with more than 40 % of a service's
 /// additions, at most 100 projects, at most 500 kindergarten places added while the
-/// preschool cohort falls, its shares reached by conversion. Release builds only: the plan
-/// takes about ten seconds there (`cargo test --release --test phasing`).
-#[cfg(not(debug_assertions))]
+/// preschool cohort falls, its shares reached by conversion.
 #[test]
-fn the_phased_yuzhong_plan_is_whole_spread_and_a_short_list_of_projects() {
-    let phased = Scenario::yuzhong_phased().unwrap();
+fn the_default_yuzhong_plan_is_whole_spread_and_a_short_list_of_projects() {
+    let phased = Scenario::yuzhong().unwrap();
     let need = Need::from_projection(&phased, &phased.project(phased.horizon()).unwrap()).unwrap();
     let options = AllocationOptions {
         time_limit_seconds: 20.0,

@@ -366,14 +366,35 @@ pub(crate) fn allocate_built(
         };
         certify_optimal(model, &stage, &values, duals)?;
     }
+    // Marginal costs of a plan in whole units: from the LP with its projects and area
+    // counts fixed and its amounts continuous (with every amount fixed too, a target's row
+    // has nothing left to move and its dual says nothing).
+    let (marginal, marginal_backend) = if whole_units::has_whole_units(model) {
+        match solve(
+            &whole_units::with_continuous_amounts(model),
+            &objective,
+            None,
+            &extra,
+            Integers::FixedAt(&values),
+            Backend::Clarabel,
+            limit,
+        ) {
+            Ok(Outcome::Optimal(Solved { duals: Some(d), .. })) => {
+                (Some(d), Some(Backend::Clarabel))
+            }
+            _ => (None, None),
+        }
+    } else {
+        (duals, dual_backend)
+    };
     let mut plan = plan::make_plan(
         scenario,
         need,
         built,
         &values,
-        duals.as_deref(),
+        marginal.as_deref(),
         backend,
-        dual_backend,
+        marginal_backend,
     );
     plan.milp_gaps = milp_gaps;
     Ok(Allocation::Plan(plan))

@@ -166,7 +166,8 @@ pub struct Plan {
     pub shortfall: f64,
     /// The backend that found the plan.
     pub backend: Backend,
-    /// The backend that gave the duals (clarabel on the LP, integer decisions fixed).
+    /// The backend that gave the duals (clarabel on the LP, integer decisions fixed; with
+    /// whole units, the amounts left continuous).
     pub dual_backend: Option<Backend>,
     /// For a model with integer variables (whole modules, area counts): each stage's
     /// objective, bound and gap, in the order solved; a gap above 0 says the search stopped
@@ -231,8 +232,9 @@ impl Plan {
     /// let yuzhong = Scenario::yuzhong()?;
     /// let need = Need::from_projection(&yuzhong, &yuzhong.project(yuzhong.horizon())?)?;
     /// if let Allocation::Plan(plan) = allocate(&yuzhong, &need, &AllocationOptions::default())? {
-    ///     // Yuzhong's area-count target makes the model a MILP.
-    ///     assert!(plan.milp_gap().is_some_and(|gap| gap < 1e-6));
+    ///     // Whole units and projects make the model a MILP; the rounded plan states how
+    ///     // far it may be from the best (the bound of fixed project costs is weak).
+    ///     assert!(plan.milp_gap().is_some_and(|gap| gap < 0.1));
     /// }
     /// # Ok::<(), popalloc::Error>(())
     /// ```

@@ -22,8 +22,12 @@ pub struct SweepPoint {
     pub value: f64,
     /// Planned or conflict.
     pub status: SweepStatus,
-    /// The plan's total cost (`None` on conflict).
+    /// The plan's total cost, the sum paid (`None` on conflict).
     pub total_cost: Option<f64>,
+    /// The plan's cost discounted to the base year, the objective: its slope is the
+    /// target's marginal cost (`None` on conflict; equal to `total_cost` without a
+    /// discount rate).
+    pub present_value: Option<f64>,
     /// The plan's first-stage shortfall (`None` on conflict).
     pub shortfall: Option<f64>,
 }
@@ -36,7 +40,9 @@ pub struct SweepPoint {
 pub const MAX_SWEEP_STEPS: usize = 1000;
 
 /// Solves the scenario at `steps` evenly spaced values of one target, from `from` to `to`
-/// (both included), e.g. the nursing share from 0.5 to 0.8.
+/// (both included), e.g. the nursing share from 0.5 to 0.8. Each plan is solved with
+/// amounts continuous and without project costs ([`Scenario::continuous`]), so that the
+/// cost follows the target rather than the rounding of units and projects.
 ///
 /// # Errors
 ///
@@ -119,19 +125,22 @@ pub fn sweep(
     let mut points = Vec::with_capacity(steps);
     for k in 0..steps {
         let value = from + (to - from) * k as f64 / (steps - 1) as f64;
-        let mut moved = scenario.clone();
+        // Continuous amounts: a cost that moves with the target, not with rounding.
+        let mut moved = scenario.continuous();
         moved.targets[index].value = value;
         let point = match allocate(&moved, need, options)? {
             Allocation::Plan(plan) => SweepPoint {
                 value,
                 status: SweepStatus::Planned,
                 total_cost: Some(plan.total_cost),
+                present_value: Some(plan.present_value),
                 shortfall: Some(plan.shortfall),
             },
             Allocation::Conflict(_) => SweepPoint {
                 value,
                 status: SweepStatus::Conflict,
                 total_cost: None,
+                present_value: None,
                 shortfall: None,
             },
         };

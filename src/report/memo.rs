@@ -533,7 +533,17 @@ pub fn memo_of(
             let _ = writeln!(m, "\n## Binding targets and their marginal costs\n");
             let _ = writeln!(
                 m,
-                "The marginal cost is the change in the plan's cost when the target's value rises by one of its units (d cost / d value; a share's unit is 1.0 = 100 percentage points).\n"
+                "The marginal cost is the change in the plan's cost when the target's value rises by one of its units (d cost / d value; a share's unit is 1.0 = 100 percentage points){}{}.\n",
+                if scenario.plan_settings.discount_rate > 0.0 {
+                    ", in present value at the base year"
+                } else {
+                    ""
+                },
+                if scenario.plan_settings.whole_units {
+                    "; with whole units, it is that of the plan's projects with their amounts continuous"
+                } else {
+                    ""
+                }
             );
             let _ = writeln!(m, "| target | marginal cost |\n|---|---|");
             for t in plan
@@ -544,7 +554,11 @@ pub fn memo_of(
                 let dual = t.dual.map_or(
                     "not defined (a coverage of 100 % cannot rise, or an integer count)"
                         .to_string(),
-                    |d| format!("{d:.2}"),
+                    |d| {
+                        // No "-0.00" for a dual of solver noise.
+                        let cents = (d * 100.0).round() / 100.0;
+                        format!("{:.2}", if cents == 0.0 { 0.0 } else { cents })
+                    },
                 );
                 let _ = writeln!(m, "| {} | {dual} |", t.id);
             }

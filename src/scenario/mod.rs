@@ -115,49 +115,34 @@ impl Scenario {
         load::load(&Source::Dir(dir.as_ref().to_path_buf()))
     }
 
-    /// The default scenario phased, in whole units and projects (data/yuzhong/SOURCES.md
-    /// §10): an 8 % discount rate (China's social discount rate), whole beds, places and
-    /// seats, a fixed cost per project (50, 10, 30 and 100 万元 for a care home, a nursery,
-    /// a kindergarten and a school project) and a yearly limit on what the district opens
-    /// (800 beds, 200 childcare and 300 kindergarten places, 110 primary, 850 junior and 900
-    /// senior seats). Its plan takes about ten seconds (`--example phased_plan`).
-    ///
-    /// # Errors
-    ///
-    /// As [`Scenario::yuzhong`].
+    /// The scenario with its amounts continuous and without fixed project costs: the same
+    /// need, targets, limits and discount rate, solved as one LP pass instead of projects
+    /// chosen and units rounded. Its cost is a lower bound on the whole plan's (the
+    /// continuous stage's) and it responds smoothly to a change of assumption, so the
+    /// analyses that solve many plans — sensitivity, target sweeps, the reliability curve —
+    /// solve this one; the plan itself (`run`, `allocate`) keeps whole units and projects.
     ///
     /// # Examples
     ///
     /// ```
-    /// let phased = popalloc::Scenario::yuzhong_phased()?;
-    /// assert!(phased.plan_settings.whole_units);
-    /// assert_eq!(phased.plan_settings.discount_rate, 0.08);
-    /// assert_eq!(phased.services[0].max_added_per_year, Some(800.0));
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// assert!(yuzhong.plan_settings.whole_units);
+    /// assert_eq!(yuzhong.services[0].project_cost, Some(50.0));
+    /// let continuous = yuzhong.continuous();
+    /// assert!(!continuous.plan_settings.whole_units);
+    /// assert!(continuous.services.iter().all(|s| s.project_cost.is_none()));
+    /// // Limits and the discount rate stay.
+    /// assert_eq!(continuous.services[0].max_added_per_year, Some(800.0));
+    /// assert_eq!(continuous.plan_settings.discount_rate, 0.08);
     /// # Ok::<(), popalloc::Error>(())
     /// ```
-    pub fn yuzhong_phased() -> Result<Self> {
-        let mut yuzhong = Self::yuzhong()?;
-        yuzhong.plan_settings = PlanSettings {
-            discount_rate: 0.08,
-            whole_units: true,
-        };
-        // (service, fixed cost per project in 万元, most added in a year)
-        let phasing = [
-            ("elder_beds", 50.0, 800.0),
-            ("childcare", 10.0, 200.0),
-            ("kindergarten", 30.0, 300.0),
-            ("primary", 100.0, 110.0),
-            ("junior", 100.0, 850.0),
-            ("senior", 100.0, 900.0),
-        ];
-        for (id, fixed, limit) in phasing {
-            if let Some(service) = yuzhong.services.iter_mut().find(|s| s.id == id) {
-                service.project_cost = Some(fixed);
-                service.max_added_per_year = Some(limit);
-            }
+    pub fn continuous(&self) -> Self {
+        let mut continuous = self.clone();
+        continuous.plan_settings.whole_units = false;
+        for service in &mut continuous.services {
+            service.project_cost = None;
         }
-        yuzhong.validate()?;
-        Ok(yuzhong)
+        continuous
     }
 
     /// The cost unit in words: `[costs] unit`, or "relative units" when the scenario does

@@ -147,7 +147,8 @@ impl ReliabilityPoint {
 }
 
 /// The cost of reliability: a plan for each α (need at the 1 − α quantile), its cost and
-/// how it fares against the draws.
+/// how it fares against the draws. Each plan is solved with amounts continuous and without
+/// project costs ([`Scenario::continuous`]): the curve prices assurance, not rounding.
 ///
 /// # Errors
 ///
@@ -167,7 +168,8 @@ pub fn reliability_curve(
         .iter()
         .map(|&alpha| {
             let need = quantile_need(scenario, summary, alpha, &[])?;
-            let allocation = allocate(scenario, &need, options)?;
+            // Continuous amounts: the price of assurance, not of rounding.
+            let allocation = allocate(&scenario.continuous(), &need, options)?;
             let checked = match &allocation {
                 Allocation::Plan(plan) => Some(reliability(scenario, plan, summary)?),
                 Allocation::Conflict(_) => None,

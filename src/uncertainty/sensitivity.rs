@@ -207,7 +207,8 @@ fn outcome(
     };
     if options.plan {
         let need = Need::from_projection(scenario, &projection)?;
-        match allocate(scenario, &need, &options.allocation)? {
+        // Continuous amounts: a cost that moves with the assumption, not with rounding.
+        match allocate(&scenario.continuous(), &need, &options.allocation)? {
             Allocation::Plan(plan) => {
                 out.cost = Some(plan.total_cost);
                 out.targets = plan
@@ -223,7 +224,9 @@ fn outcome(
 }
 
 /// Runs the baseline and every assumption down and up (in parallel; the result does not
-/// depend on the thread count).
+/// depend on the thread count). With `plan`, each plan is solved with amounts continuous
+/// and without project costs ([`Scenario::continuous`]): the cost moves with the
+/// assumption, not with the rounding of units and projects.
 ///
 /// # Errors
 ///

@@ -84,3 +84,16 @@ pub fn gompertz_mx_csv() -> String {
     }
     mx
 }
+
+/// `scenario` without its phasing: amounts continuous, no project costs, no build-rate
+/// limits, no discounting. Tests of one allocation feature start from the default scenario
+/// unphased and add that feature alone.
+pub fn unphased(scenario: popalloc::Scenario) -> popalloc::Scenario {
+    let mut plain = scenario.continuous();
+    plain.plan_settings = popalloc::scenario::PlanSettings::default();
+    for service in &mut plain.services {
+        service.max_added_per_year = None;
+        service.max_added_per_area_year = None;
+    }
+    plain
+}

@@ -754,14 +754,23 @@ fn sweep(
     if json() {
         return print_json(&points);
     }
-    outln!("{:>12} {:>10} {:>14}", target, "status", "total cost");
+    outln!(
+        "{:>12} {:>10} {:>14} {:>14}",
+        target,
+        "status",
+        "total cost",
+        "present value"
+    );
     for p in points {
         let status = match p.status {
             popalloc::allocate::sweep::SweepStatus::Planned => "planned",
             popalloc::allocate::sweep::SweepStatus::Conflict => "conflict",
         };
         let cost = p.total_cost.map_or("—".to_string(), |c| format!("{c:.1}"));
-        outln!("{:>12.4} {status:>10} {cost:>14}", p.value);
+        let present = p
+            .present_value
+            .map_or("—".to_string(), |c| format!("{c:.1}"));
+        outln!("{:>12.4} {status:>10} {cost:>14} {present:>14}", p.value);
     }
     Ok(())
 }
