@@ -345,12 +345,7 @@ fn exported_lp_re_solves_to_the_plans_cost() {
                 // rounding, with a gap: the exported model's optimum is only a bound on it.
                 // Without them (area counts only) microlp proves the optimum, as HiGHS
                 // would the full model.
-                let mut s = Scenario::yuzhong().unwrap();
-                s.plan_settings.whole_units = false;
-                for service in &mut s.services {
-                    service.project_cost = None;
-                }
-                s
+                Scenario::yuzhong().unwrap().continuous()
             }
         };
         let need = Need::from_projection(&s, &s.project(s.horizon()).unwrap()).unwrap();
