@@ -1,8 +1,9 @@
 //! Allocation speed: `allocate` end to end (model build, lexicographic solve, duals from
-//! clarabel, certificate, plan) on the embedded Yuzhong scenario (11 streets, a MILP through
-//! its `area_count` target: microlp solves it, clarabel gives the duals with the integer
-//! decisions fixed) and on synthetic LPs of 100 and 1,000 areas × 6 services × 5 years
-//! (clarabel).
+//! clarabel, certificate, plan) on the embedded Yuzhong scenario (11 streets, phased:
+//! whole units and projects found by rounding; and continuous, a MILP only through its
+//! `area_count` target: microlp solves it, clarabel gives the duals with the integer
+//! decisions fixed), on synthetic LPs of 100 and 1,000 areas × 6 services × 5 years
+//! (clarabel), and the model build alone at 1,000 and 8,000 areas.
 //!
 //! The synthetic scenario (tests/common/synthetic.rs) is built in code, deterministically: areas on a square grid, a
 //! base population from a formula per area, Gompertz death rates, a gamma fertility
@@ -16,7 +17,8 @@
 //! and senior coverage 100 % (expected).
 //!
 //! Measured with criterion on the 2-core development machine, other jobs possibly running
-//! (quote the ratios): Yuzhong 140 ms; 100 areas 2.75 s, 20× Yuzhong.
+//! (quote the ratios): Yuzhong continuous 140 ms; 100 areas 2.75 s, 20× Yuzhong continuous;
+//! the phased Yuzhong plan (whole units, projects) about 2.8 s.
 //!
 //! Not in the default run:
 //! - 1,000 areas (328,664 variables, 76,008 rows): one `allocate` took 369 s alone on the
@@ -30,11 +32,13 @@
 //!   stage's iterations: one `allocate` at 200, 300 and 400 areas took 4.6–8.6 s,
 //!   17–21 s and 33–39 s before, 2.8–5.6 s, 4.9–11 s and 11–20 s after (release build,
 //!   other jobs running; the test binary's own timing, not criterion's).
-//! - 41,636 areas: not built at all. The access matrix is dense (41,636² × 8 bytes =
-//!   13.9 GB), and the model build tests every ordered pair of areas for every service and
-//!   year, then scans all flows of a service and year for each area's rows, O(areas² ×
-//!   services × years): 0.8 s at 1,000 areas, 10 s at 4,000, 36 s at 8,000, so about
-//!   16 minutes at 41,636 before any solve. DESIGN §6: scale comes from decomposition.
+//! - 41,636 areas: the model builds (access holds centroids, and flows are made only
+//!   between areas within reach, found through a grid of cells: O(nonzeros)), but no
+//!   solve is attempted. Model build (`build_model` group): 137 ms at 1,000 areas and
+//!   1.11 s at 8,000 (8.1× for 8× the areas); with the dense access matrix and every
+//!   ordered pair tested it took 0.8 s, 10 s and 36 s at 1,000, 4,000 and 8,000 areas
+//!   (45× for 8×), and the matrix alone would have been 13.9 GB at 41,636 areas.
+//!   DESIGN §6: scale beyond that comes from decomposition.
 //! - microlp on the synthetic LPs: it is for small MILPs only (DESIGN §6).
 
 use std::hint::black_box;
@@ -89,8 +93,15 @@ fn allocation(c: &mut Criterion) {
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
     bench_instance(
         &mut group,
-        "Yuzhong 11 streets × 6 services × 5 years (MILP, microlp + clarabel duals)",
+        "Yuzhong 11 streets × 6 services × 5 years (phased: whole units and projects)",
         yuzhong(),
+        Duration::from_secs(40),
+    );
+    let (scenario, need) = yuzhong();
+    bench_instance(
+        &mut group,
+        "Yuzhong continuous (area counts only: microlp + clarabel duals)",
+        (scenario.continuous(), need),
         Duration::from_secs(10),
     );
     bench_instance(
@@ -110,5 +121,23 @@ fn allocation(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, allocation);
+/// Building the model alone: flows only between areas within reach, found through the
+/// centroids' grid, so the time grows with the model's nonzeros.
+fn model_build(c: &mut Criterion) {
+    let mut group = c.benchmark_group("build_model");
+    group.sample_size(10);
+    for areas in [1_000usize, 8_000] {
+        let (scenario, need) = synthetic(areas);
+        group.bench_function(format!("{areas} areas × 6 services × 5 years"), |b| {
+            b.iter(|| {
+                build_model(black_box(&scenario), black_box(&need))
+                    .rows
+                    .len()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, allocation, model_build);
 criterion_main!(benches);

@@ -206,6 +206,10 @@ pub(crate) fn build_with(
 
     // Flows within the radius, capacity balance and served ≤ need.
     for (f, service) in scenario.services.iter().enumerate() {
+        // The areas each area's need can be served from: found once per service.
+        let reach: Vec<Vec<usize>> = (0..n)
+            .map(|i| service.areas_reached(&scenario.access, i))
+            .collect();
         let mut per_year = Vec::new();
         for (t, &year) in years.iter().enumerate() {
             let mut flows = Flows {
@@ -213,19 +217,17 @@ pub(crate) fn build_with(
                 drawn_from: vec![Vec::new(); n],
                 links: Vec::new(),
             };
-            for i in 0..n {
-                for j in 0..n {
-                    if service.reaches(&scenario.access, i, j) {
-                        let v = model.continuous(format!(
-                            "serve_{}_{}_by_{}_{year}",
-                            service.id,
-                            area_id(i),
-                            area_id(j)
-                        ));
-                        flows.served_by[i].push(v);
-                        flows.drawn_from[j].push(v);
-                        flows.links.push((i, j, v));
-                    }
+            for (i, reached) in reach.iter().enumerate() {
+                for &j in reached {
+                    let v = model.continuous(format!(
+                        "serve_{}_{}_by_{}_{year}",
+                        service.id,
+                        area_id(i),
+                        area_id(j)
+                    ));
+                    flows.served_by[i].push(v);
+                    flows.drawn_from[j].push(v);
+                    flows.links.push((i, j, v));
                 }
             }
             for j in 0..n {

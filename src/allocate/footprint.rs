@@ -55,12 +55,9 @@ impl ModelFootprint {
         let mut variables = 0_u64;
         let mut nonzeros = 0_u64;
         for service in &scenario.services {
-            let mut reach = 0_u64;
-            for i in 0..scenario.areas.len() {
-                for j in 0..scenario.areas.len() {
-                    reach += u64::from(service.reaches(&scenario.access, i, j));
-                }
-            }
+            let reach: u64 = (0..scenario.areas.len())
+                .map(|i| service.areas_reached(&scenario.access, i).len() as u64)
+                .sum();
             let variants = service.variants.len() as u64;
             let additions = variants.saturating_mul(n).saturating_mul(years);
             let flows = reach.saturating_mul(years);

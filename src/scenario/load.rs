@@ -1570,10 +1570,10 @@ fn read_access(
         }
     }
     // Travel times serve services only: a scenario without any (`popalloc init --census`)
-    // needs no centroids, and its matrix is never read.
+    // needs no centroids, and its access is never read (every area at one point: memory
+    // grows with the areas, not their square).
     if file.services.is_empty() && areas.iter().any(|a| a.centroid.is_none()) {
-        let cells = crate::size::product("travel-minute matrix (areas x areas)", &[n, n])?;
-        return Access::from_matrix(n, vec![0.0; cells]);
+        return Ok(Access::from_centroids(&vec![(0.0, 0.0); n], speed, detour));
     }
     let mut centroids = Vec::with_capacity(n);
     for area in areas {

@@ -6,6 +6,7 @@
 //! scenario embedded in the crate; [`Scenario::write_default`] writes the embedded files
 //! out for editing (`popalloc init`).
 
+pub mod access;
 pub mod assumptions;
 pub mod census;
 pub mod census_fertility;

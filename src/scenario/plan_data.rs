@@ -108,6 +108,29 @@ impl Service {
         self.district_wide || access.within(from, to, self.radius_minutes)
     }
 
+    /// Every area whose capacity can serve need in area `from` ([`Service::reaches`]),
+    /// ascending: all areas for a district-wide service, else those within its radius
+    /// ([`Access::areas_within`], which searches only nearby areas when access comes from
+    /// centroids).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let yuzhong = popalloc::Scenario::yuzhong()?;
+    /// let beds = &yuzhong.services[0];
+    /// let reached = beds.areas_reached(&yuzhong.access, 0);
+    /// assert!(reached.contains(&0));
+    /// assert!(reached.iter().all(|&j| beds.reaches(&yuzhong.access, 0, j)));
+    /// # Ok::<(), popalloc::Error>(())
+    /// ```
+    pub fn areas_reached(&self, access: &Access, from: usize) -> Vec<usize> {
+        if self.district_wide {
+            (0..access.area_count()).collect()
+        } else {
+            access.areas_within(from, self.radius_minutes)
+        }
+    }
+
     /// Total base-year capacity, all variants and areas.
     pub fn total_stock(&self) -> f64 {
         self.stock.iter().flatten().sum()
@@ -283,110 +306,7 @@ pub struct Budget {
     pub per_year: Option<f64>,
 }
 
-/// Travel minutes between areas, `minutes[from * n + to]`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Access {
-    areas: usize,
-    minutes: Vec<f64>,
-}
-
-impl Access {
-    /// Travel minutes from a full matrix (row-major, `areas × areas`).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::LengthMismatch`](crate::Error::LengthMismatch) when the matrix is not
-    /// `areas × areas`; [`Error::TooLarge`](crate::Error::TooLarge) when `areas × areas`
-    /// does not fit a `usize`; [`Error::InvalidRate`](crate::Error::InvalidRate) for a
-    /// negative or non-finite time (its `age` is the flat index).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let access = popalloc::Access::from_matrix(2, vec![0.0, 7.5, 8.0, 0.0]).unwrap();
-    /// assert_eq!(access.minutes(1, 0), 8.0);
-    /// ```
-    pub fn from_matrix(areas: usize, minutes: Vec<f64>) -> crate::Result<Self> {
-        const WHAT: &str = "travel-minute matrix (areas x areas)";
-        let expected = crate::size::product(WHAT, &[areas, areas])?;
-        if minutes.len() != expected {
-            return Err(crate::Error::LengthMismatch {
-                what: WHAT,
-                expected,
-                found: minutes.len(),
-            });
-        }
-        crate::error::check_non_negative("travel minutes", &minutes)?;
-        Ok(Self { areas, minutes })
-    }
-
-    /// Walking minutes between centroids: great-circle distance × detour factor / speed.
-    ///
-    /// # Formula
-    ///
-    /// d = 2 R asin(√(sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2))), R = 6,371 km;
-    /// minutes = 60 · d · detour / speed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// // Two points 0.01° of latitude apart (1.11 km), walked at 4 km/h with no detour.
-    /// let access = popalloc::Access::from_centroids(&[(29.55, 106.55), (29.56, 106.55)], 4.0, 1.0);
-    /// assert!((access.minutes(0, 1) - 16.68).abs() < 0.01);
-    /// ```
-    pub fn from_centroids(centroids: &[(f64, f64)], speed_kmh: f64, detour: f64) -> Self {
-        let n = centroids.len();
-        let mut minutes = vec![0.0; n * n];
-        for (i, &(lat1, lon1)) in centroids.iter().enumerate() {
-            for (j, &(lat2, lon2)) in centroids.iter().enumerate() {
-                let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-                let dp = p2 - p1;
-                let dl = (lon2 - lon1).to_radians();
-                let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-                let km = 2.0 * 6371.0 * h.sqrt().min(1.0).asin();
-                minutes[i * n + j] = 60.0 * km * detour / speed_kmh;
-            }
-        }
-        Self { areas: n, minutes }
-    }
-
-    /// Minutes from area `from` to area `to`.
-    ///
-    /// # Panics
-    ///
-    /// When an index is out of range.
-    pub fn minutes(&self, from: usize, to: usize) -> f64 {
-        self.minutes[from * self.areas + to]
-    }
-
-    /// Whether need in area `from` can be met by capacity in area `to` for a service of
-    /// this walking radius: the minutes from `from` to `to` are at most `radius_minutes`.
-    /// An area serves itself only within the radius too: centroids put it 0 minutes from
-    /// itself, a matrix may give it more (a large street whose residents walk far to its
-    /// own facilities).
-    ///
-    /// # Panics
-    ///
-    /// When an index is out of range.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// // Street 0 is 6 minutes from its own facilities, street 1 is 4 minutes from its.
-    /// let access = popalloc::Access::from_matrix(2, vec![6.0, 9.0, 9.0, 4.0]).unwrap();
-    /// assert!(!access.within(0, 0, 5.0));
-    /// assert!(access.within(1, 1, 5.0));
-    /// assert!(access.within(0, 1, 10.0));
-    /// ```
-    pub fn within(&self, from: usize, to: usize, radius_minutes: f64) -> bool {
-        self.minutes(from, to) <= radius_minutes
-    }
-
-    /// The number of areas.
-    pub fn area_count(&self) -> usize {
-        self.areas
-    }
-}
+pub use crate::scenario::access::Access;
 
 /// A validated target of the plan (DESIGN §6).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -463,26 +383,5 @@ impl Expectation {
             ExpectationKind::Count => persons,
         };
         Some((value, self.op.holds(value, self.value)))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_matrix_too_large_to_count_is_a_typed_error() {
-        // 2^32 × 2^32 = 2^64 overflows; usize::MAX squared too.
-        for areas in [1 << 32, usize::MAX] {
-            let err = Access::from_matrix(areas, vec![]).unwrap_err();
-            assert!(
-                matches!(err, crate::Error::TooLarge { .. }),
-                "{areas}: {err:?}"
-            );
-        }
-        assert!(matches!(
-            Access::from_matrix(3, vec![0.0; 4]),
-            Err(crate::Error::LengthMismatch { expected: 9, .. })
-        ));
     }
 }

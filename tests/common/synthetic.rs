@@ -80,19 +80,22 @@ fn base_population(ids: &[String]) -> Population {
     pop
 }
 
-/// Travel minutes on a square grid: `MINUTES_PER_STEP` × the distance between cells.
+/// Centroids on a square grid near the equator, one grid step `MINUTES_PER_STEP` apart
+/// at 4 km/h (0.0021° of latitude and longitude): each area reaches the 8 around it within
+/// 5 minutes (a diagonal step is 4.95 minutes), and access holds points, not a matrix.
 fn grid_access(areas: usize) -> Access {
     let side = (areas as f64).sqrt().ceil() as usize;
-    let cell = |i: usize| ((i % side) as f64, (i / side) as f64);
-    let mut minutes = vec![0.0; areas * areas];
-    for i in 0..areas {
-        let (xi, yi) = cell(i);
-        for j in 0..areas {
-            let (xj, yj) = cell(j);
-            minutes[i * areas + j] = MINUTES_PER_STEP * (xi - xj).hypot(yi - yj);
-        }
-    }
-    Access::from_matrix(areas, minutes).unwrap()
+    let step_km = MINUTES_PER_STEP / 60.0 * 4.0;
+    let step_degrees = (step_km / 6371.0).to_degrees();
+    let centroids: Vec<(f64, f64)> = (0..areas)
+        .map(|i| {
+            (
+                (i / side) as f64 * step_degrees,
+                (i % side) as f64 * step_degrees,
+            )
+        })
+        .collect();
+    Access::from_centroids(&centroids, 4.0, 1.0)
 }
 
 /// A service: (id, band index, need rate, variants).
