@@ -1,5 +1,9 @@
-//! Projection speed: one step and a 15-year projection for 11, 1,000 and 41,636 areas ×
-//! 101 ages × 2 sexes (single years, "even" migration, every area with its own migrants).
+//! Projection speed: one step and a 15-year projection for 11, 1,000, 2,948 (the counties
+//! of China) and 41,636 areas × 101 ages × 2 sexes (single years, "even" migration, every
+//! area with its own migrants). Before measuring, the numpy reference of the same shape
+//! (benches/numpy_ccmpp.py) is run at 2,948 and 41,636 areas where python3 with numpy is
+//! installed, and its ns per area-year printed, so that the ratio is of one machine at one
+//! moment (criterion's "thrpt" in elements/s is area-years per second).
 
 use std::hint::black_box;
 
@@ -52,10 +56,32 @@ fn migrants(areas: usize) -> Migrants {
     .unwrap()
 }
 
+/// Runs the numpy reference and prints what it measured, or why it did not run.
+fn numpy_reference() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/numpy_ccmpp.py");
+    match std::process::Command::new("python3")
+        .args([script, "2948", "41636"])
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            eprint!("{}", String::from_utf8_lossy(&out.stdout));
+        }
+        Ok(out) => eprintln!(
+            "SKIPPED: the numpy reference: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("failed")
+        ),
+        Err(e) => eprintln!("SKIPPED: the numpy reference: python3: {e}"),
+    }
+}
+
 fn projection(c: &mut Criterion) {
+    numpy_reference();
     let mut group = c.benchmark_group("project");
     group.sample_size(10);
-    for areas in [11usize, 1_000, 41_636] {
+    for areas in [11usize, 1_000, 2_948, 41_636] {
         let start = base(areas);
         let input = StepInput {
             rates: rates(),
