@@ -8,6 +8,7 @@ use crate::demography::band::Band;
 use crate::demography::population::Population;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
+use crate::uncertainty::draw::{DrawBuffers, DrawProjector};
 use crate::uncertainty::draw_generator;
 use crate::uncertainty::quantile::{QuantileStream, sample_quantile};
 use crate::uncertainty::settings::{
@@ -240,6 +241,10 @@ impl<'a> MonteCarlo<'a> {
         let cells = layout.cells();
         let probs = self.settings.quantiles.clone();
         let district_e0 = self.district_e0()?;
+        let projector = DrawProjector::new(sc, self.horizon)?;
+        // The base year's totals, the same in every draw.
+        let mut base_values = Vec::with_capacity(layout.per_year());
+        layout.push_state(&sc.bands, &sc.base, &mut base_values);
         let batch = (BATCH_BYTES / (cells * 8).max(1)).clamp(1, 256);
         let mut stream = (!self.keep_draws)
             .then(|| QuantileStream::new(cells, probs.clone()))
@@ -256,16 +261,21 @@ impl<'a> MonteCarlo<'a> {
             let end = (done + batch).min(draws);
             let results: Vec<Result<(DrawAssumption, Vec<f64>)>> = (done..end)
                 .into_par_iter()
-                .map(|d| {
-                    let variant = self.variant_with(d as u64, &district_e0);
-                    let values = layout.project(sc, &variant, self.horizon)?;
-                    let a = DrawAssumption {
-                        tfr_factor: variant.tfr_factor,
-                        e0_shift: variant.e0_shift,
-                        migration_factor: variant.migration_factor,
-                    };
-                    Ok((a, values))
-                })
+                .map_init(
+                    || DrawBuffers::new(&projector),
+                    |buffers, d| {
+                        let variant = self.variant_with(d as u64, &district_e0);
+                        let mut values = Vec::with_capacity(cells);
+                        values.extend_from_slice(&base_values);
+                        projector.project(&variant, buffers, &mut values)?;
+                        let a = DrawAssumption {
+                            tfr_factor: variant.tfr_factor,
+                            e0_shift: variant.e0_shift,
+                            migration_factor: variant.migration_factor,
+                        };
+                        Ok((a, values))
+                    },
+                )
                 .collect();
             let mut batch_values = Vec::with_capacity(results.len());
             for result in results {
@@ -380,16 +390,6 @@ impl Layout {
             let row = &mut year[b * places..(b + 1) * places];
             row[areas] = row[..areas].iter().sum();
         }
-    }
-
-    fn project(&self, sc: &Scenario, variant: &Variant, horizon: i32) -> Result<Vec<f64>> {
-        let mut out = Vec::with_capacity(self.cells());
-        self.push_state(&sc.bands, &sc.base, &mut out);
-        // `run` checked the scenario before the first draw.
-        sc.project_checked(variant, horizon, |_, pop, _| {
-            self.push_state(&sc.bands, pop, &mut out)
-        })?;
-        Ok(out)
     }
 }
 

@@ -1,0 +1,471 @@
+//! One Monte Carlo draw projected area by area, each area's band totals taken as soon as
+//! its step is done.
+//!
+//! The arithmetic is that of [`Scenario::project_variant_with`] followed by
+//! [`Population::band_totals`] and [`Population::area_total`], to the bit: the same
+//! district rates, the same net migrants (the scenario's times the draw's factor, plus the
+//! street's migration rate times its persons), the same survival schedules
+//! ([`scaled_survival`] for a street whose mortality multiplier is not 1) and the same
+//! one-area step ([`step_area`]), the sums in the same order. What differs is where the
+//! work happens: no net migrants of every area are built and copied per step, only the
+//! area's own in a small buffer; the band totals are read while the area's end population
+//! is still in cache; and a worker's populations are reused from draw to draw.
+
+use crate::demography::band::Band;
+use crate::demography::fertility::{FertileAges, Fertility};
+use crate::demography::life_table::LifeTable;
+use crate::demography::population::OMEGA;
+use crate::demography::projection::{MigrationTiming, step_area};
+use crate::demography::rates::{StepRates, scaled_survival};
+use crate::demography::sex::Sex;
+use crate::error::{Error, Result, check_parameter};
+use crate::scenario::Scenario;
+use crate::scenario::assumptions::{FertilityAssumption, for_year};
+use crate::uncertainty::variant::Variant;
+
+/// Projects draws of one scenario to one horizon, writing each year's band totals of every
+/// area and the district (`[band × places + place]`, the total last) into the draw's values.
+pub(crate) struct DrawProjector<'a> {
+    scenario: &'a Scenario,
+    horizon: i32,
+    /// Age groups (both sexes hold this many).
+    groups: usize,
+    /// The age groups of each band, as [`Population::band_totals`] reads them (`None`: the
+    /// band holds no group).
+    bands: Vec<Option<(usize, usize)>>,
+    own_fertility: Vec<f64>,
+    own_mortality: Vec<f64>,
+    timing: MigrationTiming,
+    /// The migration age schedule, for net migrants split from totals.
+    schedule: Vec<f64>,
+}
+
+/// What a worker reuses from draw to draw: two populations and an area's work space.
+pub(crate) struct DrawBuffers {
+    current: Vec<f64>,
+    next: Vec<f64>,
+    work: AreaWork,
+}
+
+/// The survival schedules of a street, its net migrants and the step's scratch.
+struct AreaWork {
+    survival: [Vec<f64>; 2],
+    /// The mortality multiplier `survival` was built for from this step's death rates
+    /// (NaN: none yet).
+    survival_multiplier: f64,
+    migrants: Vec<f64>,
+    births_by_age: Vec<f64>,
+    scratch: Vec<f64>,
+}
+
+impl DrawBuffers {
+    /// Buffers for `projector`'s scenario.
+    pub(crate) fn new(projector: &DrawProjector) -> Self {
+        let g = projector.groups;
+        let cells = projector.scenario.base.values().len();
+        Self {
+            current: vec![0.0; cells],
+            next: vec![0.0; cells],
+            work: AreaWork {
+                survival: [vec![0.0; g], vec![0.0; g]],
+                survival_multiplier: f64::NAN,
+                migrants: vec![0.0; 2 * g],
+                births_by_age: vec![0.0; g],
+                scratch: vec![0.0; 2 * g],
+            },
+        }
+    }
+}
+
+/// Where an area's net migrants come from in one step, before the draw's street rate.
+enum Source<'s> {
+    /// The scenario's migrants by age for the year, times the draw's factor.
+    ByAge(&'s [f64], f64),
+    /// Each area's yearly total times the draw's factor, split by sex and age in
+    /// proportion to the schedule (whose sum is the second number).
+    Totals(f64, f64),
+}
+
+impl<'a> DrawProjector<'a> {
+    /// A projector of `scenario`'s draws to `horizon`. The scenario must have passed
+    /// [`Scenario::check_consistent`].
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`crate::Projector::with_multipliers`] for the areas' own multipliers
+    /// and of the migration age schedule, as a projection of the scenario gives them.
+    pub(crate) fn new(scenario: &'a Scenario, horizon: i32) -> Result<Self> {
+        // The scenario's own engine checks its multipliers as a projection does.
+        let projector = scenario.projector()?;
+        let base = &scenario.base;
+        let groups = base.groups();
+        let bands = scenario
+            .bands
+            .iter()
+            .map(|band| band_groups(band, base.width(), groups))
+            .collect();
+        let schedule = scenario.migration.schedule.schedule(OMEGA + 1)?;
+        Ok(Self {
+            scenario,
+            horizon,
+            groups,
+            bands,
+            own_fertility: scenario
+                .areas
+                .iter()
+                .map(|a| a.fertility_multiplier)
+                .collect(),
+            own_mortality: scenario
+                .areas
+                .iter()
+                .map(|a| a.mortality_multiplier)
+                .collect(),
+            timing: projector.timing(),
+            schedule,
+        })
+    }
+
+    /// Projects `variant` from the base year to the horizon, writing every projected
+    /// year's totals (`places × (bands + 1)` values each, after the base year's already
+    /// in `out`) at the end of `out`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::project_variant_with`].
+    pub(crate) fn project(
+        &self,
+        variant: &Variant,
+        buffers: &mut DrawBuffers,
+        out: &mut Vec<f64>,
+    ) -> Result<()> {
+        let sc = self.scenario;
+        check_parameter(
+            "variant migration factor",
+            variant.migration_factor,
+            variant.migration_factor >= 0.0,
+            "a finite number >= 0",
+        )?;
+        let per_year = (self.bands.len() + 1) * (sc.areas.len() + 1);
+        let DrawBuffers {
+            current,
+            next,
+            work,
+        } = buffers;
+        for (step, year) in (sc.base_year()..self.horizon).enumerate() {
+            let at = out.len();
+            out.resize(at + per_year, 0.0);
+            // The first step starts from the base itself: no copy of it per draw.
+            let start: &[f64] = if step == 0 { sc.base.values() } else { current };
+            self.step(variant, step, year, start, next, work, &mut out[at..])?;
+            std::mem::swap(current, next);
+        }
+        Ok(())
+    }
+
+    /// One step of every area from `start` into `end`, the end's totals into `year_out`.
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &self,
+        variant: &Variant,
+        step: usize,
+        year: i32,
+        start: &[f64],
+        end: &mut [f64],
+        work: &mut AreaWork,
+        year_out: &mut [f64],
+    ) -> Result<()> {
+        let sc = self.scenario;
+        let areas = sc.areas.len();
+        let g = self.groups;
+        let [female, male] = sc.life_tables_variant(year, variant.e0_shift)?;
+        let rates = district_rates(sc, year, variant, &female, &male)?;
+        let source = self.source(year, variant.migration_factor, areas)?;
+        let moves = variant.fertility_multipliers.is_some()
+            || variant.mortality_multipliers.is_some()
+            || variant.streets.is_some();
+        let moved;
+        let (fertility, mortality) = if moves {
+            let e_dagger = 0.5 * (female.life_disparity() + male.life_disparity());
+            moved = variant.multipliers(step, &self.own_fertility, &self.own_mortality, e_dagger);
+            check_multipliers(&moved.0, &moved.1, areas)?;
+            (&moved.0[..], &moved.1[..])
+        } else {
+            (&self.own_fertility[..], &self.own_mortality[..])
+        };
+        let death_rates = [rates.death_rates(Sex::Female), rates.death_rates(Sex::Male)];
+        let street_rates = variant
+            .streets
+            .as_ref()
+            .and_then(|paths| paths.migration_rate.get(step * areas..(step + 1) * areas));
+        let places = areas + 1;
+        let nb = self.bands.len();
+        let AreaWork {
+            survival,
+            survival_multiplier,
+            migrants,
+            births_by_age,
+            scratch,
+        } = work;
+        // The schedules were built from another step's death rates.
+        *survival_multiplier = f64::NAN;
+        for area in 0..areas {
+            let cells = area * 2 * g..(area + 1) * 2 * g;
+            let k = mortality[area];
+            let area_survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
+                // Bit-equal multipliers reuse the last street's schedules.
+                if k.to_bits() != survival_multiplier.to_bits() {
+                    // Mark the schedules stale until both are rebuilt.
+                    *survival_multiplier = f64::NAN;
+                    for sex in Sex::ALL {
+                        let mx = death_rates[sex.index()].ok_or(Error::InvalidParameter {
+                            parameter: "area mortality multipliers",
+                            value: k,
+                            range: "1 unless the step rates come from life tables",
+                        })?;
+                        scaled_survival(sex, mx, k, &mut survival[sex.index()])?;
+                    }
+                    *survival_multiplier = k;
+                }
+                [&survival[0], &survival[1]]
+            } else {
+                [rates.survival(Sex::Female), rates.survival(Sex::Male)]
+            };
+            let area_start = &start[cells.clone()];
+            self.area_migrants(&source, area, area_start, street_rates, migrants)?;
+            let area_end = &mut end[cells];
+            step_area(
+                area_start,
+                area_survival,
+                rates.fertility(),
+                fertility[area],
+                rates.sex_ratio_at_birth(),
+                migrants,
+                self.timing,
+                1.0,
+                area_end,
+                births_by_age,
+                scratch,
+            );
+            for (b, groups) in self.bands.iter().enumerate() {
+                year_out[b * places + area] = band_total(area_end, g, *groups);
+            }
+            year_out[nb * places + area] = area_end.iter().sum();
+        }
+        for row in year_out.chunks_exact_mut(places) {
+            row[areas] = row[..areas].iter().sum();
+        }
+        Ok(())
+    }
+
+    /// The step's source of net migrants: the scenario's by age for `year` if it has them,
+    /// else the areas' totals.
+    fn source(&self, year: i32, factor: f64, areas: usize) -> Result<Source<'a>> {
+        let by_age = self.scenario.migration.by_age.as_ref();
+        match by_age.and_then(|map| for_year(map, year)) {
+            Some(m) => {
+                if m.area_count() != areas || m.groups() != self.groups {
+                    return Err(Error::LengthMismatch {
+                        what: "migrant areas vs projector",
+                        expected: areas * 2 * self.groups,
+                        found: m.values().len(),
+                    });
+                }
+                Ok(Source::ByAge(m.values(), factor))
+            }
+            None => {
+                // The checks of `Migrants::from_totals`.
+                let female_share = self.scenario.migration.female_share;
+                check_parameter(
+                    "female share of net migrants",
+                    female_share,
+                    (0.0..=1.0).contains(&female_share),
+                    "in [0, 1]",
+                )?;
+                crate::error::check_non_negative("migration age schedule", &self.schedule)?;
+                let sum: f64 = self.schedule.iter().sum();
+                check_parameter("sum of the migration age schedule", sum, sum > 0.0, "> 0")?;
+                Ok(Source::Totals(factor, sum))
+            }
+        }
+    }
+
+    /// One area's net migrants of the step into `out` (`2 × groups`, females first): as
+    /// the scenario's step would have them ([`crate::Migrants::from_totals`] or the values
+    /// by age, times the factor), plus the street's rate times its persons at the start.
+    fn area_migrants(
+        &self,
+        source: &Source,
+        area: usize,
+        start: &[f64],
+        street_rates: Option<&[f64]>,
+        out: &mut [f64],
+    ) -> Result<()> {
+        let g = self.groups;
+        match *source {
+            Source::ByAge(values, factor) => {
+                for (m, v) in out
+                    .iter_mut()
+                    .zip(&values[area * 2 * g..(area + 1) * 2 * g])
+                {
+                    *m = v * factor;
+                }
+            }
+            Source::Totals(factor, sum) => {
+                let total = self.scenario.areas[area].net_migration * factor;
+                if !total.is_finite() {
+                    return Err(Error::InvalidRate {
+                        schedule: "net migration total per area",
+                        age: area,
+                        value: total,
+                        range: "a finite number",
+                    });
+                }
+                let female_share = self.scenario.migration.female_share;
+                for (s, share) in [female_share, 1.0 - female_share].into_iter().enumerate() {
+                    // One-year steps: `years` of `Migrants::from_totals` is 1.
+                    let scale = total * 1.0 * share / sum;
+                    for (cell, w) in out[s * g..(s + 1) * g].iter_mut().zip(&self.schedule) {
+                        *cell = scale * w;
+                    }
+                }
+            }
+        }
+        if let Some(rates) = street_rates {
+            let rate = rates[area];
+            for (cell, persons) in out.iter_mut().zip(start) {
+                *cell += rate * persons;
+            }
+        }
+        if let Some(at) = out.iter().position(|v| !v.is_finite()) {
+            return Err(Error::InvalidRate {
+                schedule: "net migrants",
+                age: area * 2 * g + at,
+                value: out[at],
+                range: "a finite number",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The age groups `first..last` that [`Population::band_totals`] sums for `band`.
+fn band_groups(band: &Band, width: usize, groups: usize) -> Option<(usize, usize)> {
+    let first = band.from().div_ceil(width);
+    let last = band
+        .to()
+        .map_or(groups, |to| (to / width).min(groups - 1) + 1);
+    (first <= last && last <= groups).then_some((first, last))
+}
+
+/// Persons of one area's values (`2 × groups`, females first) in the groups of a band,
+/// summed as [`Population::band_totals`] does: the females' in age order, then the males'.
+fn band_total(area: &[f64], groups: usize, band: Option<(usize, usize)>) -> f64 {
+    let mut total = 0.0;
+    if let Some((first, last)) = band {
+        for s in 0..2 {
+            for value in &area[s * groups + first..s * groups + last] {
+                total += value;
+            }
+        }
+    }
+    total
+}
+
+/// The checks of [`crate::Projector::set_multipliers`] on a draw's multipliers.
+fn check_multipliers(fertility: &[f64], mortality: &[f64], areas: usize) -> Result<()> {
+    for (what, v) in [
+        ("fertility multipliers vs areas", fertility),
+        ("mortality multipliers vs areas", mortality),
+    ] {
+        if v.len() != areas {
+            return Err(Error::LengthMismatch {
+                what,
+                expected: areas,
+                found: v.len(),
+            });
+        }
+    }
+    crate::error::check_non_negative("area fertility multiplier", fertility)?;
+    crate::error::check_non_negative("area mortality multiplier", mortality)?;
+    if let Some(area) = mortality.iter().position(|&k| k <= 0.0) {
+        return Err(Error::InvalidRate {
+            schedule: "area mortality multiplier",
+            age: area,
+            value: mortality[area],
+            range: "> 0",
+        });
+    }
+    Ok(())
+}
+
+/// The district rates of the step starting in `year` under `variant`, from its life
+/// tables: the scenario's fertility schedule for the year times the TFR factor, as a
+/// projection of the scenario builds them.
+fn district_rates(
+    sc: &Scenario,
+    year: i32,
+    variant: &Variant,
+    female: &LifeTable,
+    male: &LifeTable,
+) -> Result<StepRates> {
+    check_parameter(
+        "variant TFR factor",
+        variant.tfr_factor,
+        variant.tfr_factor >= 0.0,
+        ">= 0",
+    )?;
+    let factor = variant.tfr_factor;
+    let asfr = match &sc.fertility.schedule {
+        FertilityAssumption::Asfr(map) => for_year(map, year)
+            .map(|v| v.iter().map(|f| f * factor).collect())
+            .unwrap_or_else(|| vec![0.0; OMEGA + 1]),
+        FertilityAssumption::TfrShape { tfr, shape } => {
+            Fertility::from_shape(shape, tfr.at(year) * factor)?.into_vec()
+        }
+        FertilityAssumption::TfrGamma { tfr, mean_age, sd } => Fertility::gamma(
+            tfr.at(year) * factor,
+            *mean_age,
+            *sd,
+            FertileAges::default(),
+        )?
+        .into_vec(),
+    };
+    StepRates::from_life_tables(female, male, asfr, sc.fertility.sex_ratio_at_birth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demography::fertility::FertileAges;
+    use crate::scenario::assumptions::YearPath;
+
+    /// The district rates are those of the scenario's own step, to the bit, for each way
+    /// fertility can be given.
+    #[test]
+    fn district_rates_are_the_scenarios_step_rates() {
+        let yuzhong = Scenario::yuzhong().unwrap();
+        let variant = Variant {
+            tfr_factor: 1.3,
+            e0_shift: -0.7,
+            ..Variant::default()
+        };
+        let mut gamma = yuzhong.clone();
+        let mut asfr = yuzhong.clone();
+        let year = yuzhong.base_year() + 3;
+        gamma.fertility.schedule = FertilityAssumption::TfrGamma {
+            tfr: YearPath::constant(1.1),
+            mean_age: 30.0,
+            sd: 5.0,
+        };
+        let schedule = Fertility::gamma(1.2, 29.0, 5.5, FertileAges::default())
+            .unwrap()
+            .into_vec();
+        asfr.fertility.schedule = FertilityAssumption::Asfr([(None, schedule)].into());
+        for sc in [&yuzhong, &gamma, &asfr] {
+            let [female, male] = sc.life_tables_variant(year, variant.e0_shift).unwrap();
+            let ours = district_rates(sc, year, &variant, &female, &male).unwrap();
+            let theirs = sc.step_input_variant(year, &variant).unwrap().rates;
+            assert_eq!(ours, theirs);
+        }
+    }
+}
