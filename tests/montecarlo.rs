@@ -287,8 +287,8 @@ fn street_migration_shocks_spread_a_projection_without_migration() {
 /// `Population::area_total` do, the district summed over the areas in order. Checked with
 /// net migrants by age (Yuzhong's) and from yearly totals, with and without street
 /// migration shocks, with streets that share and streets that differ in their own
-/// mortality multipliers (so that a survival schedule reused for the wrong multiplier or
-/// e0 gap would show), and with no street deviation at all.
+/// mortality multipliers (so that a survival schedule reused for the wrong multiplier,
+/// e0 gap, step or draw would show), and with no street deviation at all.
 #[test]
 fn each_kept_draw_is_the_projection_of_its_variant_to_the_bit() {
     let mut cases = Vec::new();
@@ -313,7 +313,9 @@ fn each_kept_draw_is_the_projection_of_its_variant_to_the_bit() {
     for (label, scenario, settings) in cases {
         let horizon = scenario.base_year() + 4;
         let mc = MonteCarlo::new(&scenario, settings).horizon(horizon);
-        let run = mc.clone().keep_draws(true).run(None).unwrap();
+        // One thread, so that one worker projects every draw in turn (anything it keeps
+        // from draw to draw must not leak into the next).
+        let run = in_pool(1, || mc.clone().keep_draws(true).run(None).unwrap());
         let total = run.band_index(TOTAL_BAND).unwrap();
         for draw in 0..run.draws() {
             let variant = mc.variant(draw as u64).unwrap();

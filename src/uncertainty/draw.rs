@@ -40,41 +40,61 @@ pub(crate) struct DrawProjector<'a> {
     schedule: Vec<f64>,
 }
 
-/// What a worker reuses from draw to draw: two populations and an area's work space.
-pub(crate) struct DrawBuffers {
-    current: Vec<f64>,
-    next: Vec<f64>,
-    work: AreaWork,
-}
+/// Areas stepped together: their band totals are summed side by side, four independent
+/// chains of additions instead of one.
+const BLOCK: usize = 4;
 
-/// The survival schedules of a street, its net migrants and the step's scratch.
-struct AreaWork {
-    survival: [Vec<f64>; 2],
-    /// The mortality multiplier `survival` was built for from this step's death rates
-    /// (NaN: none yet).
-    survival_multiplier: f64,
+/// What a worker reuses from draw to draw: the populations of a block of areas (start and
+/// end of a step), the survival schedules of each step and the step's scratch.
+pub(crate) struct DrawBuffers {
+    /// `[area in block][2 × groups]`, start of the step.
+    current: Vec<Vec<f64>>,
+    /// Same, end of the step.
+    next: Vec<Vec<f64>>,
+    /// Per step, the street survival schedules last built and the multiplier they are for.
+    survival: Vec<Survival>,
     migrants: Vec<f64>,
     births_by_age: Vec<f64>,
     scratch: Vec<f64>,
+}
+
+/// A street's survival schedules in one step, by sex, and the mortality multiplier they
+/// were built for from that step's death rates (NaN: none).
+struct Survival {
+    multiplier: f64,
+    by_sex: [Vec<f64>; 2],
 }
 
 impl DrawBuffers {
     /// Buffers for `projector`'s scenario.
     pub(crate) fn new(projector: &DrawProjector) -> Self {
         let g = projector.groups;
-        let cells = projector.scenario.base.values().len();
+        let steps =
+            usize::try_from(projector.horizon - projector.scenario.base_year()).unwrap_or(0);
         Self {
-            current: vec![0.0; cells],
-            next: vec![0.0; cells],
-            work: AreaWork {
-                survival: [vec![0.0; g], vec![0.0; g]],
-                survival_multiplier: f64::NAN,
-                migrants: vec![0.0; 2 * g],
-                births_by_age: vec![0.0; g],
-                scratch: vec![0.0; 2 * g],
-            },
+            current: vec![vec![0.0; 2 * g]; BLOCK],
+            next: vec![vec![0.0; 2 * g]; BLOCK],
+            survival: (0..steps)
+                .map(|_| Survival {
+                    multiplier: f64::NAN,
+                    by_sex: [vec![0.0; g], vec![0.0; g]],
+                })
+                .collect(),
+            migrants: vec![0.0; 2 * g],
+            births_by_age: vec![0.0; g],
+            scratch: vec![0.0; 2 * g],
         }
     }
+}
+
+/// What every area of a draw shares in one step.
+struct DistrictStep<'s> {
+    rates: StepRates,
+    source: Source<'s>,
+    fertility: Vec<f64>,
+    mortality: Vec<f64>,
+    /// The streets' net migration rates of the step, when the draw has them.
+    street_rates: Option<&'s [f64]>,
 }
 
 /// Where an area's net migrants come from in one step, before the draw's street rate.
@@ -127,11 +147,14 @@ impl<'a> DrawProjector<'a> {
 
     /// Projects `variant` from the base year to the horizon, writing every projected
     /// year's totals (`places × (bands + 1)` values each, after the base year's already
-    /// in `out`) at the end of `out`.
+    /// in `out`) at the end of `out`. The district's rates of every step are made first;
+    /// then each block of areas is projected through all the steps, so that its
+    /// populations stay in cache.
     ///
     /// # Errors
     ///
-    /// As [`Scenario::project_variant_with`].
+    /// As [`Scenario::project_variant_with`] (when several would arise, the district's
+    /// come before the areas').
     pub(crate) fn project(
         &self,
         variant: &Variant,
@@ -145,116 +168,176 @@ impl<'a> DrawProjector<'a> {
             variant.migration_factor >= 0.0,
             "a finite number >= 0",
         )?;
-        let per_year = (self.bands.len() + 1) * (sc.areas.len() + 1);
-        let DrawBuffers {
-            current,
-            next,
-            work,
-        } = buffers;
-        for (step, year) in (sc.base_year()..self.horizon).enumerate() {
-            let at = out.len();
-            out.resize(at + per_year, 0.0);
-            // The first step starts from the base itself: no copy of it per draw.
-            let start: &[f64] = if step == 0 { sc.base.values() } else { current };
-            self.step(variant, step, year, start, next, work, &mut out[at..])?;
-            std::mem::swap(current, next);
+        let steps = (sc.base_year()..self.horizon)
+            .enumerate()
+            .map(|(step, year)| self.district_step(variant, step, year))
+            .collect::<Result<Vec<_>>>()?;
+        let areas = sc.areas.len();
+        let places = areas + 1;
+        let per_year = (self.bands.len() + 1) * places;
+        let first_year = out.len();
+        out.resize(first_year + steps.len() * per_year, 0.0);
+        let years = &mut out[first_year..];
+        for survival in &mut buffers.survival {
+            survival.multiplier = f64::NAN;
+        }
+        for first in (0..areas).step_by(BLOCK) {
+            let block = first..(first + BLOCK).min(areas);
+            for (i, area) in block.clone().enumerate() {
+                buffers.current[i].copy_from_slice(sc.base.area_values(area));
+            }
+            for (step, district) in steps.iter().enumerate() {
+                for (i, area) in block.clone().enumerate() {
+                    self.step_area(district, step, area, i, buffers)?;
+                }
+                let year = &mut years[step * per_year..(step + 1) * per_year];
+                self.block_totals(&buffers.next, block.clone(), year);
+                std::mem::swap(&mut buffers.current, &mut buffers.next);
+            }
+        }
+        for row in years.chunks_exact_mut(places) {
+            row[areas] = row[..areas].iter().sum();
         }
         Ok(())
     }
 
-    /// One step of every area from `start` into `end`, the end's totals into `year_out`.
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        &self,
-        variant: &Variant,
+    /// What every area shares in step `step` (starting in `year`) of `variant`: the
+    /// district's rates, where net migrants come from, the areas' multipliers.
+    fn district_step<'v>(
+        &'v self,
+        variant: &'v Variant,
         step: usize,
         year: i32,
-        start: &[f64],
-        end: &mut [f64],
-        work: &mut AreaWork,
-        year_out: &mut [f64],
-    ) -> Result<()> {
+    ) -> Result<DistrictStep<'v>> {
         let sc = self.scenario;
         let areas = sc.areas.len();
-        let g = self.groups;
         let [female, male] = sc.life_tables_variant(year, variant.e0_shift)?;
         let rates = district_rates(sc, year, variant, &female, &male)?;
         let source = self.source(year, variant.migration_factor, areas)?;
         let moves = variant.fertility_multipliers.is_some()
             || variant.mortality_multipliers.is_some()
             || variant.streets.is_some();
-        let moved;
         let (fertility, mortality) = if moves {
             let e_dagger = 0.5 * (female.life_disparity() + male.life_disparity());
-            moved = variant.multipliers(step, &self.own_fertility, &self.own_mortality, e_dagger);
-            check_multipliers(&moved.0, &moved.1, areas)?;
-            (&moved.0[..], &moved.1[..])
+            let (f, m) =
+                variant.multipliers(step, &self.own_fertility, &self.own_mortality, e_dagger);
+            check_multipliers(&f, &m, areas)?;
+            (f, m)
         } else {
-            (&self.own_fertility[..], &self.own_mortality[..])
+            (self.own_fertility.clone(), self.own_mortality.clone())
         };
-        let death_rates = [rates.death_rates(Sex::Female), rates.death_rates(Sex::Male)];
+        if mortality.iter().any(|&k| (k - 1.0).abs() > 0.0)
+            && Sex::ALL.iter().any(|&sex| rates.death_rates(sex).is_none())
+        {
+            return Err(Error::InvalidParameter {
+                parameter: "area mortality multipliers",
+                value: f64::NAN,
+                range: "1 unless the step rates come from single-year life tables",
+            });
+        }
         let street_rates = variant
             .streets
             .as_ref()
             .and_then(|paths| paths.migration_rate.get(step * areas..(step + 1) * areas));
-        let places = areas + 1;
-        let nb = self.bands.len();
-        let AreaWork {
-            survival,
-            survival_multiplier,
-            migrants,
-            births_by_age,
-            scratch,
-        } = work;
-        // The schedules were built from another step's death rates.
-        *survival_multiplier = f64::NAN;
-        for area in 0..areas {
-            let cells = area * 2 * g..(area + 1) * 2 * g;
-            let k = mortality[area];
-            let area_survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
-                // Bit-equal multipliers reuse the last street's schedules.
-                if k.to_bits() != survival_multiplier.to_bits() {
-                    // Mark the schedules stale until both are rebuilt.
-                    *survival_multiplier = f64::NAN;
-                    for sex in Sex::ALL {
-                        let mx = death_rates[sex.index()].ok_or(Error::InvalidParameter {
-                            parameter: "area mortality multipliers",
-                            value: k,
-                            range: "1 unless the step rates come from life tables",
-                        })?;
-                        scaled_survival(sex, mx, k, &mut survival[sex.index()])?;
-                    }
-                    *survival_multiplier = k;
+        Ok(DistrictStep {
+            rates,
+            source,
+            fertility,
+            mortality,
+            street_rates,
+        })
+    }
+
+    /// One step of `area` (slot `slot` of the block) from `buffers.current` into
+    /// `buffers.next`.
+    fn step_area(
+        &self,
+        district: &DistrictStep,
+        step: usize,
+        area: usize,
+        slot: usize,
+        buffers: &mut DrawBuffers,
+    ) -> Result<()> {
+        let rates = &district.rates;
+        let k = district.mortality[area];
+        let survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
+            let cached = &mut buffers.survival[step];
+            // Bit-equal multipliers reuse the schedules last built in this step.
+            if k.to_bits() != cached.multiplier.to_bits() {
+                // Stale until both sexes are rebuilt.
+                cached.multiplier = f64::NAN;
+                for sex in Sex::ALL {
+                    let mx = rates.death_rates(sex).ok_or(Error::InvalidParameter {
+                        parameter: "area mortality multipliers",
+                        value: k,
+                        range: "1 unless the step rates come from life tables",
+                    })?;
+                    scaled_survival(sex, mx, k, &mut cached.by_sex[sex.index()])?;
                 }
-                [&survival[0], &survival[1]]
-            } else {
-                [rates.survival(Sex::Female), rates.survival(Sex::Male)]
-            };
-            let area_start = &start[cells.clone()];
-            self.area_migrants(&source, area, area_start, street_rates, migrants)?;
-            let area_end = &mut end[cells];
-            step_area(
-                area_start,
-                area_survival,
-                rates.fertility(),
-                fertility[area],
-                rates.sex_ratio_at_birth(),
-                migrants,
-                self.timing,
-                1.0,
-                area_end,
-                births_by_age,
-                scratch,
-            );
-            for (b, groups) in self.bands.iter().enumerate() {
-                year_out[b * places + area] = band_total(area_end, g, *groups);
+                cached.multiplier = k;
             }
-            year_out[nb * places + area] = area_end.iter().sum();
-        }
-        for row in year_out.chunks_exact_mut(places) {
-            row[areas] = row[..areas].iter().sum();
-        }
+            [&cached.by_sex[0], &cached.by_sex[1]]
+        } else {
+            [rates.survival(Sex::Female), rates.survival(Sex::Male)]
+        };
+        let start = &buffers.current[slot];
+        self.area_migrants(
+            &district.source,
+            area,
+            start,
+            district.street_rates,
+            &mut buffers.migrants,
+        )?;
+        step_area(
+            start,
+            survival,
+            rates.fertility(),
+            district.fertility[area],
+            rates.sex_ratio_at_birth(),
+            &buffers.migrants,
+            self.timing,
+            1.0,
+            &mut buffers.next[slot],
+            &mut buffers.births_by_age,
+            &mut buffers.scratch,
+        );
         Ok(())
+    }
+
+    /// The band totals and totals of a block of areas into one year's values
+    /// (`[band × places + area]`, the total last), each summed in the order of
+    /// [`Population::band_totals`] and [`Population::area_total`]; the areas' sums run side
+    /// by side.
+    fn block_totals(&self, ends: &[Vec<f64>], block: std::ops::Range<usize>, year: &mut [f64]) {
+        let places = self.scenario.areas.len() + 1;
+        let g = self.groups;
+        let mut put = |row: usize, totals: [f64; BLOCK]| {
+            for (i, area) in block.clone().enumerate() {
+                year[row * places + area] = totals[i];
+            }
+        };
+        for (b, band) in self.bands.iter().enumerate() {
+            let mut totals = [0.0; BLOCK];
+            if let Some((first, last)) = *band {
+                for s in 0..2 {
+                    for x in s * g + first..s * g + last {
+                        for (total, end) in totals.iter_mut().zip(ends) {
+                            *total += end[x];
+                        }
+                    }
+                }
+            }
+            put(b, totals);
+        }
+        // `Iterator::sum` of floats starts from this value.
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        let mut totals = [empty; BLOCK];
+        for x in 0..2 * g {
+            for (total, end) in totals.iter_mut().zip(ends) {
+                *total += end[x];
+            }
+        }
+        put(self.bands.len(), totals);
     }
 
     /// The step's source of net migrants: the scenario's by age for `year` if it has them,
@@ -336,7 +419,10 @@ impl<'a> DrawProjector<'a> {
                 *cell += rate * persons;
             }
         }
-        if let Some(at) = out.iter().position(|v| !v.is_finite()) {
+        // A branch-free scan first: the common case, all finite, then costs little.
+        if !out.iter().fold(true, |finite, v| finite & v.is_finite())
+            && let Some(at) = out.iter().position(|v| !v.is_finite())
+        {
             return Err(Error::InvalidRate {
                 schedule: "net migrants",
                 age: area * 2 * g + at,
@@ -355,20 +441,6 @@ fn band_groups(band: &Band, width: usize, groups: usize) -> Option<(usize, usize
         .to()
         .map_or(groups, |to| (to / width).min(groups - 1) + 1);
     (first <= last && last <= groups).then_some((first, last))
-}
-
-/// Persons of one area's values (`2 × groups`, females first) in the groups of a band,
-/// summed as [`Population::band_totals`] does: the females' in age order, then the males'.
-fn band_total(area: &[f64], groups: usize, band: Option<(usize, usize)>) -> f64 {
-    let mut total = 0.0;
-    if let Some((first, last)) = band {
-        for s in 0..2 {
-            for value in &area[s * groups + first..s * groups + last] {
-                total += value;
-            }
-        }
-    }
-    total
 }
 
 /// The checks of [`crate::Projector::set_multipliers`] on a draw's multipliers.
