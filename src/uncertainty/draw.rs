@@ -5,7 +5,7 @@
 //! [`Population::band_totals`] and [`Population::area_total`], to the bit: the same
 //! district rates, the same net migrants (the scenario's times the draw's factor, plus the
 //! street's migration rate times its persons), the same survival schedules
-//! ([`scaled_survival`] for a street whose mortality multiplier is not 1) and the same
+//! ([`scaled_survival`](crate::demography::rates::scaled_survival) for a street whose mortality multiplier is not 1) and the same
 //! one-area step ([`step_area`]), the sums in the same order. What differs is where the
 //! work happens: no net migrants of every area are built and copied per step, only the
 //! area's own in a small buffer; the band totals are read while the area's end population
@@ -13,10 +13,10 @@
 
 use crate::demography::band::Band;
 use crate::demography::fertility::{FertileAges, Fertility};
-use crate::demography::life_table::LifeTable;
+use crate::demography::life_table::{LifeTable, andreev_kingkade_a0};
 use crate::demography::population::OMEGA;
 use crate::demography::projection::{MigrationTiming, step_area};
-use crate::demography::rates::{StepRates, scaled_survival};
+use crate::demography::rates::StepRates;
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result, check_parameter};
 use crate::scenario::Scenario;
@@ -53,6 +53,8 @@ pub(crate) struct DrawBuffers {
     next: Vec<Vec<f64>>,
     /// Per step, the street survival schedules last built and the multiplier they are for.
     survival: Vec<Survival>,
+    /// The q(x) and L(x) of a street's life tables, by sex.
+    life_table: [Vec<f64>; 4],
     migrants: Vec<f64>,
     births_by_age: Vec<f64>,
     scratch: Vec<f64>,
@@ -80,6 +82,7 @@ impl DrawBuffers {
                     by_sex: [vec![0.0; g], vec![0.0; g]],
                 })
                 .collect(),
+            life_table: [(); 4].map(|_| vec![0.0; g]),
             migrants: vec![0.0; 2 * g],
             births_by_age: vec![0.0; g],
             scratch: vec![0.0; 2 * g],
@@ -266,14 +269,16 @@ impl<'a> DrawProjector<'a> {
             if k.to_bits() != cached.multiplier.to_bits() {
                 // Stale until both sexes are rebuilt.
                 cached.multiplier = f64::NAN;
-                for sex in Sex::ALL {
-                    let mx = rates.death_rates(sex).ok_or(Error::InvalidParameter {
+                let mx = Sex::ALL.map(|sex| rates.death_rates(sex));
+                let [Some(female), Some(male)] = mx else {
+                    return Err(Error::InvalidParameter {
                         parameter: "area mortality multipliers",
                         value: k,
                         range: "1 unless the step rates come from life tables",
-                    })?;
-                    scaled_survival(sex, mx, k, &mut cached.by_sex[sex.index()])?;
-                }
+                    });
+                };
+                let [f, m] = &mut cached.by_sex;
+                street_survival([female, male], k, &mut buffers.life_table, [f, m])?;
                 cached.multiplier = k;
             }
             [&cached.by_sex[0], &cached.by_sex[1]]
@@ -443,6 +448,97 @@ fn band_groups(band: &Band, width: usize, groups: usize) -> Option<(usize, usize
     (first <= last && last <= groups).then_some((first, last))
 }
 
+/// Both sexes' survival ratios for death rates scaled by `multiplier`, the same bits as
+/// [`scaled_survival`](crate::demography::rates::scaled_survival) of each sex, in three passes instead of one: every q(x) first (a
+/// loop of independent divisions, which vectorises), then the chains of l(x) and L(x) of
+/// the two sexes side by side, then every ratio L(x) / L(x − 1) (independent divisions
+/// again). The arithmetic of each value is unchanged; only independent operations are
+/// reordered. `work` holds four schedules of `groups` values.
+///
+/// # Errors
+///
+/// As [`scaled_survival`](crate::demography::rates::scaled_survival), the female schedule's first.
+fn street_survival(
+    mx: [&[f64]; 2],
+    multiplier: f64,
+    work: &mut [Vec<f64>; 4],
+    out: [&mut [f64]; 2],
+) -> Result<()> {
+    let omega = mx[0].len() - 1;
+    let [q_f, q_m, big_f, big_m] = work;
+    let q = [&mut q_f[..omega], &mut q_m[..omega]];
+    let mut a0 = [0.0; 2];
+    for (((sex, rates), q), a0) in Sex::ALL.into_iter().zip(mx).zip(q).zip(&mut a0) {
+        let schedule = match sex {
+            Sex::Female => "female m(x) x area mortality multiplier",
+            Sex::Male => "male m(x) x area mortality multiplier",
+        };
+        let m0 = rates[0] * multiplier;
+        *a0 = andreev_kingkade_a0(sex, m0);
+        q[0] = m0 / (1.0 + (1.0 - *a0) * m0);
+        const A: f64 = 0.5;
+        for (qx, &mx) in q[1..].iter_mut().zip(&rates[1..omega]) {
+            let m = mx * multiplier;
+            *qx = m / (1.0 + (1.0 - A) * m);
+        }
+        if !q.iter().fold(true, |ok, q| ok & (0.0..=1.0).contains(q))
+            && let Some(x) = q.iter().position(|q| !(0.0..=1.0).contains(q))
+        {
+            return Err(Error::InvalidRate {
+                schedule,
+                age: x,
+                value: rates[x] * multiplier,
+                range: "low enough that q(x) <= 1",
+            });
+        }
+        let m_open = rates[omega] * multiplier;
+        if m_open <= 0.0 || !m_open.is_finite() {
+            return Err(Error::InvalidRate {
+                schedule,
+                age: omega,
+                value: m_open,
+                range: "> 0 in the open age group",
+            });
+        }
+    }
+    // The two chains l(x + 1) = l(x) (1 − q(x)), side by side.
+    let mut l = [1.0; 2];
+    for (x, (((&qf, &qm), bf), bm)) in q_f[..omega]
+        .iter()
+        .zip(&q_m[..omega])
+        .zip(big_f[..omega].iter_mut())
+        .zip(big_m[..omega].iter_mut())
+        .enumerate()
+    {
+        let a = if x == 0 { a0 } else { [0.5; 2] };
+        let next = [l[0] * (1.0 - qf), l[1] * (1.0 - qm)];
+        *bf = next[0] + a[0] * (l[0] * qf);
+        *bm = next[1] + a[1] * (l[1] * qm);
+        l = next;
+    }
+    for (s, (big_l, out)) in [&big_f[..omega], &big_m[..omega]]
+        .into_iter()
+        .zip(out)
+        .enumerate()
+    {
+        out[0] = big_l[0];
+        for ((o, &here), &before) in out[1..omega].iter_mut().zip(&big_l[1..]).zip(big_l) {
+            // Divided whatever `before` is, then chosen: no branch, so the loop
+            // vectorises (a quotient by 0 is never kept).
+            let ratio = here / before;
+            *o = if before > 0.0 { ratio } else { 0.0 };
+        }
+        let open_l = l[s] / (mx[s][omega] * multiplier);
+        let denominator = big_l[omega - 1] + open_l;
+        out[omega] = if denominator > 0.0 {
+            open_l / denominator
+        } else {
+            0.0
+        };
+    }
+    Ok(())
+}
+
 /// The checks of [`crate::Projector::set_multipliers`] on a draw's multipliers.
 fn check_multipliers(fertility: &[f64], mortality: &[f64], areas: usize) -> Result<()> {
     for (what, v) in [
@@ -508,6 +604,45 @@ fn district_rates(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demography::rates::scaled_survival;
+
+    /// The two-sex schedules are those of `scaled_survival`, to the bit, for multipliers
+    /// below, at and above 1, and its errors (q(x) > 1, an open group without deaths) are
+    /// the same, the female's first.
+    #[test]
+    fn street_survival_is_scaled_survival_to_the_bit() {
+        let yuzhong = Scenario::yuzhong().unwrap();
+        let [female, male] = yuzhong.life_tables(yuzhong.base_year()).unwrap();
+        let g = female.mx().len();
+        let mut work = [(); 4].map(|_| vec![0.0; g]);
+        for k in [0.3, 0.87, 0.999_999_9, 1.0, 1.000_001, 1.2, 1.6] {
+            let (mut f, mut m) = (vec![0.0; g], vec![0.0; g]);
+            street_survival([female.mx(), male.mx()], k, &mut work, [&mut f, &mut m]).unwrap();
+            for (sex, ours) in [(Sex::Female, &f), (Sex::Male, &m)] {
+                let table = if sex == Sex::Female { &female } else { &male };
+                let mut theirs = vec![0.0; g];
+                scaled_survival(sex, table.mx(), k, &mut theirs).unwrap();
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(ours), bits(&theirs), "{sex} k = {k}");
+            }
+        }
+        // Male rates high enough that q > 1 at old ages; then an open group without deaths.
+        let high: Vec<f64> = male.mx().iter().map(|m| m * 8.0).collect();
+        let mut no_open = female.mx().to_vec();
+        no_open[g - 1] = 0.0;
+        for (mx, k) in [
+            ([female.mx(), &high[..]], 1.0),
+            ([female.mx(), male.mx()], 40.0),
+            ([&no_open[..], male.mx()], 1.0),
+        ] {
+            let (mut f, mut m) = (vec![0.0; g], vec![0.0; g]);
+            let ours = street_survival(mx, k, &mut work, [&mut f, &mut m]).unwrap_err();
+            let theirs = scaled_survival(Sex::Female, mx[0], k, &mut f)
+                .and_then(|()| scaled_survival(Sex::Male, mx[1], k, &mut m))
+                .unwrap_err();
+            assert_eq!(ours.to_string(), theirs.to_string());
+        }
+    }
     use crate::demography::fertility::FertileAges;
     use crate::scenario::assumptions::YearPath;
 
