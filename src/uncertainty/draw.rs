@@ -149,8 +149,8 @@ impl<'a> DrawProjector<'a> {
     }
 
     /// Projects `variant` from the base year to the horizon, writing every projected
-    /// year's totals (`places × (bands + 1)` values each, after the base year's already
-    /// in `out`) at the end of `out`. The district's rates of every step are made first;
+    /// year's totals (`places × (bands + 1)` values each) into `out`, which holds exactly
+    /// those years. The district's rates of every step are made first;
     /// then each block of areas is projected through all the steps, so that its
     /// populations stay in cache.
     ///
@@ -162,7 +162,7 @@ impl<'a> DrawProjector<'a> {
         &self,
         variant: &Variant,
         buffers: &mut DrawBuffers,
-        out: &mut Vec<f64>,
+        out: &mut [f64],
     ) -> Result<()> {
         let sc = self.scenario;
         check_parameter(
@@ -178,9 +178,14 @@ impl<'a> DrawProjector<'a> {
         let areas = sc.areas.len();
         let places = areas + 1;
         let per_year = (self.bands.len() + 1) * places;
-        let first_year = out.len();
-        out.resize(first_year + steps.len() * per_year, 0.0);
-        let years = &mut out[first_year..];
+        if out.len() != steps.len() * per_year {
+            return Err(Error::LengthMismatch {
+                what: "Monte Carlo values of a draw (years x bands x places)",
+                expected: steps.len() * per_year,
+                found: out.len(),
+            });
+        }
+        let years = out;
         for survival in &mut buffers.survival {
             survival.multiplier = f64::NAN;
         }
