@@ -221,6 +221,13 @@ impl<'a> DrawProjector<'a> {
         let areas = sc.areas.len();
         let [female, male] = sc.life_tables_variant(year, variant.e0_shift)?;
         let rates = district_rates(sc, year, variant, &female, &male)?;
+        if rates.groups() != self.groups {
+            return Err(Error::LengthMismatch {
+                what: "step rates age groups vs projector",
+                expected: self.groups,
+                found: rates.groups(),
+            });
+        }
         let source = self.source(year, variant.migration_factor, areas)?;
         let moves = variant.fertility_multipliers.is_some()
             || variant.mortality_multipliers.is_some()
