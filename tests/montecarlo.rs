@@ -281,3 +281,68 @@ fn street_migration_shocks_spread_a_projection_without_migration() {
     // spans thousands of residents.
     assert!(spread(&moving) > 5_000.0, "{}", spread(&moving));
 }
+
+/// Every kept draw is, to the bit, the deterministic projection of that draw's variant
+/// (`Scenario::project_variant`) summed into bands as `Population::band_total` and
+/// `Population::area_total` do, the district summed over the areas in order. Checked with
+/// net migrants by age (Yuzhong's) and from yearly totals, with and without street
+/// migration shocks, with streets that share and streets that differ in their own
+/// mortality multipliers (so that a survival schedule reused for the wrong multiplier,
+/// e0 gap, step or draw would show), and with no street deviation at all.
+#[test]
+fn each_kept_draw_is_the_projection_of_its_variant_to_the_bit() {
+    let mut cases = Vec::new();
+    let (yuzhong, settings) = yuzhong_with(5, 7);
+    cases.push(("by age", yuzhong.clone(), settings.clone()));
+    let mut totals = yuzhong.clone();
+    totals.migration.by_age = None;
+    // Repeated and differing own multipliers, some areas at the district's.
+    for (k, area) in totals.areas.iter_mut().enumerate() {
+        area.mortality_multiplier = [1.0, 0.9, 0.9, 1.15][k % 4];
+        area.fertility_multiplier = [1.0, 1.1, 0.95][k % 3];
+    }
+    cases.push(("totals, own multipliers", totals.clone(), settings.clone()));
+    let mut still = settings.clone();
+    still.streets.migration_sigma = 0.0;
+    cases.push(("no street migration", totals.clone(), still));
+    let mut district_only = settings.clone();
+    district_only.streets.tfr_sigma = 0.0;
+    district_only.streets.e0_sigma = Some(0.0);
+    district_only.streets.migration_sigma = 0.0;
+    cases.push(("no street deviation", totals, district_only));
+    for (label, scenario, settings) in cases {
+        let horizon = scenario.base_year() + 4;
+        let mc = MonteCarlo::new(&scenario, settings).horizon(horizon);
+        // One thread, so that one worker projects every draw in turn (anything it keeps
+        // from draw to draw must not leak into the next).
+        let run = in_pool(1, || mc.clone().keep_draws(true).run(None).unwrap());
+        let total = run.band_index(TOTAL_BAND).unwrap();
+        for draw in 0..run.draws() {
+            let variant = mc.variant(draw as u64).unwrap();
+            let projection = scenario.project_variant(&variant, horizon).unwrap();
+            for (year, pop) in &projection.states {
+                for (b, band) in scenario.bands.iter().enumerate() {
+                    let mut district = Vec::new();
+                    for area in 0..scenario.areas.len() {
+                        let expected = pop.band_total(area, band);
+                        district.push(expected);
+                        let got = run.draw_value(draw, *year, b, area).unwrap();
+                        assert_eq!(
+                            got.to_bits(),
+                            expected.to_bits(),
+                            "{label}: draw {draw} {year} {} area {area}",
+                            band.name()
+                        );
+                    }
+                    let expected: f64 = district.iter().sum();
+                    let got = run.draw_value(draw, *year, b, run.district()).unwrap();
+                    assert_eq!(got.to_bits(), expected.to_bits(), "{label}: district");
+                }
+                for area in 0..scenario.areas.len() {
+                    let got = run.draw_value(draw, *year, total, area).unwrap();
+                    assert_eq!(got.to_bits(), pop.area_total(area).to_bits(), "{label}");
+                }
+            }
+        }
+    }
+}

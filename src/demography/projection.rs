@@ -550,7 +550,7 @@ impl Projector {
 const PARALLEL_AREAS: usize = 512;
 
 /// What one area's step produced, by sex.
-struct AreaFlows {
+pub(crate) struct AreaFlows {
     births: [f64; 2],
     deaths: [f64; 2],
     migrants: [f64; 2],
@@ -576,7 +576,7 @@ impl AreaFlows {
 /// compiler drops bounds checks and vectorises), and every sum is taken in four lanes in
 /// a fixed order ([`lane_sum`]): the same bits on every machine and thread count.
 #[allow(clippy::too_many_arguments)]
-fn step_area(
+pub(crate) fn step_area(
     start: &[f64],
     survival: [&[f64]; 2],
     fertility: &[f64],

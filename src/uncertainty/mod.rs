@@ -13,6 +13,7 @@
 
 mod chance;
 mod distribution;
+mod draw;
 mod joint;
 pub(crate) mod max_flow;
 mod montecarlo;

@@ -8,6 +8,7 @@ use crate::demography::band::Band;
 use crate::demography::population::Population;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
+use crate::uncertainty::draw::{DrawBuffers, DrawProjector};
 use crate::uncertainty::draw_generator;
 use crate::uncertainty::quantile::{QuantileStream, sample_quantile};
 use crate::uncertainty::settings::{
@@ -240,6 +241,10 @@ impl<'a> MonteCarlo<'a> {
         let cells = layout.cells();
         let probs = self.settings.quantiles.clone();
         let district_e0 = self.district_e0()?;
+        let projector = DrawProjector::new(sc, self.horizon)?;
+        // The base year's totals, the same in every draw.
+        let mut base_values = Vec::with_capacity(layout.per_year());
+        layout.push_state(&sc.bands, &sc.base, &mut base_values);
         let batch = (BATCH_BYTES / (cells * 8).max(1)).clamp(1, 256);
         let mut stream = (!self.keep_draws)
             .then(|| QuantileStream::new(cells, probs.clone()))
@@ -251,36 +256,46 @@ impl<'a> MonteCarlo<'a> {
             .transpose()?;
         let mut sum = vec![0.0; cells];
         let mut assumptions = Vec::with_capacity(draws);
+        // One buffer for the values of a batch, reused batch after batch.
+        let mut values = crate::size::filled(
+            "Monte Carlo values of a batch of draws",
+            batch.min(draws) * cells,
+            0.0,
+        )?;
         let mut done = 0;
         while done < draws {
             let end = (done + batch).min(draws);
-            let results: Vec<Result<(DrawAssumption, Vec<f64>)>> = (done..end)
-                .into_par_iter()
-                .map(|d| {
-                    let variant = self.variant_with(d as u64, &district_e0);
-                    let values = layout.project(sc, &variant, self.horizon)?;
-                    let a = DrawAssumption {
-                        tfr_factor: variant.tfr_factor,
-                        e0_shift: variant.e0_shift,
-                        migration_factor: variant.migration_factor,
-                    };
-                    Ok((a, values))
-                })
+            let batch_values = &mut values[..(end - done) * cells];
+            let results: Vec<Result<DrawAssumption>> = batch_values
+                .par_chunks_mut(cells)
+                .enumerate()
+                .map_init(
+                    || DrawBuffers::new(&projector),
+                    |buffers, (i, out)| {
+                        let variant = self.variant_with((done + i) as u64, &district_e0);
+                        let (base, projected) = out.split_at_mut(base_values.len());
+                        base.copy_from_slice(&base_values);
+                        projector.project(&variant, buffers, projected)?;
+                        Ok(DrawAssumption {
+                            tfr_factor: variant.tfr_factor,
+                            e0_shift: variant.e0_shift,
+                            migration_factor: variant.migration_factor,
+                        })
+                    },
+                )
                 .collect();
-            let mut batch_values = Vec::with_capacity(results.len());
-            for result in results {
-                let (a, values) = result?;
-                assumptions.push(a);
-                for (s, v) in sum.iter_mut().zip(&values) {
+            let draws_values: Vec<&[f64]> = batch_values.chunks(cells).collect();
+            for (result, values) in results.into_iter().zip(&draws_values) {
+                assumptions.push(result?);
+                for (s, v) in sum.iter_mut().zip(*values) {
                     *s += v;
                 }
                 if let Some(kept) = kept.as_mut() {
-                    kept.extend_from_slice(&values);
+                    kept.extend_from_slice(values);
                 }
-                batch_values.push(values);
             }
             if let Some(stream) = stream.as_mut() {
-                stream.push_all(&batch_values);
+                stream.push_all(&draws_values);
             }
             done = end;
             if let Some(report) = progress {
@@ -380,16 +395,6 @@ impl Layout {
             let row = &mut year[b * places..(b + 1) * places];
             row[areas] = row[..areas].iter().sum();
         }
-    }
-
-    fn project(&self, sc: &Scenario, variant: &Variant, horizon: i32) -> Result<Vec<f64>> {
-        let mut out = Vec::with_capacity(self.cells());
-        self.push_state(&sc.bands, &sc.base, &mut out);
-        // `run` checked the scenario before the first draw.
-        sc.project_checked(variant, horizon, |_, pop, _| {
-            self.push_state(&sc.bands, pop, &mut out)
-        })?;
-        Ok(out)
     }
 }
 

@@ -1,0 +1,690 @@
+//! One Monte Carlo draw projected area by area, each area's band totals taken as soon as
+//! its step is done.
+//!
+//! The arithmetic is that of [`Scenario::project_variant_with`] followed by
+//! [`Population::band_totals`] and [`Population::area_total`], to the bit: the same
+//! district rates, the same net migrants (the scenario's times the draw's factor, plus the
+//! street's migration rate times its persons), the same survival schedules
+//! ([`scaled_survival`](crate::demography::rates::scaled_survival) for a street whose mortality multiplier is not 1) and the same
+//! one-area step ([`step_area`]), the sums in the same order. What differs is where the
+//! work happens: no net migrants of every area are built and copied per step, only the
+//! area's own in a small buffer; the band totals are read while the area's end population
+//! is still in cache; and a worker's populations are reused from draw to draw.
+
+use crate::demography::band::Band;
+use crate::demography::fertility::{FertileAges, Fertility};
+use crate::demography::life_table::{LifeTable, andreev_kingkade_a0};
+use crate::demography::population::OMEGA;
+use crate::demography::projection::{MigrationTiming, step_area};
+use crate::demography::rates::StepRates;
+use crate::demography::sex::Sex;
+use crate::error::{Error, Result, check_parameter};
+use crate::scenario::Scenario;
+use crate::scenario::assumptions::{FertilityAssumption, for_year};
+use crate::uncertainty::variant::Variant;
+
+/// Projects draws of one scenario to one horizon, writing each year's band totals of every
+/// area and the district (`[band × places + place]`, the total last) into the draw's values.
+pub(crate) struct DrawProjector<'a> {
+    scenario: &'a Scenario,
+    horizon: i32,
+    /// Age groups (both sexes hold this many).
+    groups: usize,
+    /// The age groups of each band, as [`Population::band_totals`] reads them (`None`: the
+    /// band holds no group).
+    bands: Vec<Option<(usize, usize)>>,
+    own_fertility: Vec<f64>,
+    own_mortality: Vec<f64>,
+    timing: MigrationTiming,
+    /// The migration age schedule, for net migrants split from totals.
+    schedule: Vec<f64>,
+}
+
+/// Areas stepped together: their band totals are summed side by side, four independent
+/// chains of additions instead of one.
+const BLOCK: usize = 4;
+
+/// What a worker reuses from draw to draw: the populations of a block of areas (start and
+/// end of a step), the survival schedules of each step and the step's scratch.
+pub(crate) struct DrawBuffers {
+    /// `[area in block][2 × groups]`, start of the step.
+    current: Vec<Vec<f64>>,
+    /// Same, end of the step.
+    next: Vec<Vec<f64>>,
+    /// Per step, the street survival schedules last built and the multiplier they are for.
+    survival: Vec<Survival>,
+    /// The q(x) and L(x) of a street's life tables, by sex.
+    life_table: [Vec<f64>; 4],
+    migrants: Vec<f64>,
+    births_by_age: Vec<f64>,
+    scratch: Vec<f64>,
+}
+
+/// A street's survival schedules in one step, by sex, and the mortality multiplier they
+/// were built for from that step's death rates (NaN: none).
+struct Survival {
+    multiplier: f64,
+    by_sex: [Vec<f64>; 2],
+}
+
+impl DrawBuffers {
+    /// Buffers for `projector`'s scenario.
+    pub(crate) fn new(projector: &DrawProjector) -> Self {
+        let g = projector.groups;
+        let steps =
+            usize::try_from(projector.horizon - projector.scenario.base_year()).unwrap_or(0);
+        Self {
+            current: vec![vec![0.0; 2 * g]; BLOCK],
+            next: vec![vec![0.0; 2 * g]; BLOCK],
+            survival: (0..steps)
+                .map(|_| Survival {
+                    multiplier: f64::NAN,
+                    by_sex: [vec![0.0; g], vec![0.0; g]],
+                })
+                .collect(),
+            life_table: [(); 4].map(|_| vec![0.0; g]),
+            migrants: vec![0.0; 2 * g],
+            births_by_age: vec![0.0; g],
+            scratch: vec![0.0; 2 * g],
+        }
+    }
+}
+
+/// What every area of a draw shares in one step.
+struct DistrictStep<'s> {
+    rates: StepRates,
+    source: Source<'s>,
+    fertility: Vec<f64>,
+    mortality: Vec<f64>,
+    /// The streets' net migration rates of the step, when the draw has them.
+    street_rates: Option<&'s [f64]>,
+}
+
+/// Where an area's net migrants come from in one step, before the draw's street rate.
+enum Source<'s> {
+    /// The scenario's migrants by age for the year, times the draw's factor.
+    ByAge(&'s [f64], f64),
+    /// Each area's yearly total times the draw's factor, split by sex and age in
+    /// proportion to the schedule (whose sum is the second number).
+    Totals(f64, f64),
+}
+
+impl<'a> DrawProjector<'a> {
+    /// A projector of `scenario`'s draws to `horizon`. The scenario must have passed
+    /// [`Scenario::check_consistent`].
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`crate::Projector::with_multipliers`] for the areas' own multipliers
+    /// and of the migration age schedule, as a projection of the scenario gives them.
+    pub(crate) fn new(scenario: &'a Scenario, horizon: i32) -> Result<Self> {
+        // The scenario's own engine checks its multipliers as a projection does.
+        let projector = scenario.projector()?;
+        let base = &scenario.base;
+        let groups = base.groups();
+        let bands = scenario
+            .bands
+            .iter()
+            .map(|band| band_groups(band, base.width(), groups))
+            .collect();
+        let schedule = scenario.migration.schedule.schedule(OMEGA + 1)?;
+        Ok(Self {
+            scenario,
+            horizon,
+            groups,
+            bands,
+            own_fertility: scenario
+                .areas
+                .iter()
+                .map(|a| a.fertility_multiplier)
+                .collect(),
+            own_mortality: scenario
+                .areas
+                .iter()
+                .map(|a| a.mortality_multiplier)
+                .collect(),
+            timing: projector.timing(),
+            schedule,
+        })
+    }
+
+    /// Projects `variant` from the base year to the horizon, writing every projected
+    /// year's totals (`places × (bands + 1)` values each) into `out`, which holds exactly
+    /// those years. The district's rates of every step are made first;
+    /// then each block of areas is projected through all the steps, so that its
+    /// populations stay in cache.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::project_variant_with`] (when several would arise, the district's
+    /// come before the areas').
+    pub(crate) fn project(
+        &self,
+        variant: &Variant,
+        buffers: &mut DrawBuffers,
+        out: &mut [f64],
+    ) -> Result<()> {
+        let sc = self.scenario;
+        check_parameter(
+            "variant migration factor",
+            variant.migration_factor,
+            variant.migration_factor >= 0.0,
+            "a finite number >= 0",
+        )?;
+        let steps = (sc.base_year()..self.horizon)
+            .enumerate()
+            .map(|(step, year)| self.district_step(variant, step, year))
+            .collect::<Result<Vec<_>>>()?;
+        let areas = sc.areas.len();
+        let places = areas + 1;
+        let per_year = (self.bands.len() + 1) * places;
+        if out.len() != steps.len() * per_year {
+            return Err(Error::LengthMismatch {
+                what: "Monte Carlo values of a draw (years x bands x places)",
+                expected: steps.len() * per_year,
+                found: out.len(),
+            });
+        }
+        let years = out;
+        for survival in &mut buffers.survival {
+            survival.multiplier = f64::NAN;
+        }
+        for first in (0..areas).step_by(BLOCK) {
+            let block = first..(first + BLOCK).min(areas);
+            for (i, area) in block.clone().enumerate() {
+                buffers.current[i].copy_from_slice(sc.base.area_values(area));
+            }
+            for (step, district) in steps.iter().enumerate() {
+                for (i, area) in block.clone().enumerate() {
+                    self.step_area(district, step, area, i, buffers)?;
+                }
+                let year = &mut years[step * per_year..(step + 1) * per_year];
+                self.block_totals(&buffers.next, block.clone(), year);
+                std::mem::swap(&mut buffers.current, &mut buffers.next);
+            }
+        }
+        for row in years.chunks_exact_mut(places) {
+            row[areas] = row[..areas].iter().sum();
+        }
+        Ok(())
+    }
+
+    /// What every area shares in step `step` (starting in `year`) of `variant`: the
+    /// district's rates, where net migrants come from, the areas' multipliers.
+    fn district_step<'v>(
+        &'v self,
+        variant: &'v Variant,
+        step: usize,
+        year: i32,
+    ) -> Result<DistrictStep<'v>> {
+        let sc = self.scenario;
+        let areas = sc.areas.len();
+        let [female, male] = sc.life_tables_variant(year, variant.e0_shift)?;
+        let rates = district_rates(sc, year, variant, &female, &male)?;
+        if rates.groups() != self.groups {
+            return Err(Error::LengthMismatch {
+                what: "step rates age groups vs projector",
+                expected: self.groups,
+                found: rates.groups(),
+            });
+        }
+        let source = self.source(year, variant.migration_factor, areas)?;
+        let moves = variant.fertility_multipliers.is_some()
+            || variant.mortality_multipliers.is_some()
+            || variant.streets.is_some();
+        let (fertility, mortality) = if moves {
+            let e_dagger = 0.5 * (female.life_disparity() + male.life_disparity());
+            let (f, m) =
+                variant.multipliers(step, &self.own_fertility, &self.own_mortality, e_dagger);
+            check_multipliers(&f, &m, areas)?;
+            (f, m)
+        } else {
+            (self.own_fertility.clone(), self.own_mortality.clone())
+        };
+        if mortality.iter().any(|&k| (k - 1.0).abs() > 0.0)
+            && Sex::ALL.iter().any(|&sex| rates.death_rates(sex).is_none())
+        {
+            return Err(Error::InvalidParameter {
+                parameter: "area mortality multipliers",
+                value: f64::NAN,
+                range: "1 unless the step rates come from single-year life tables",
+            });
+        }
+        let street_rates = variant
+            .streets
+            .as_ref()
+            .and_then(|paths| paths.migration_rate.get(step * areas..(step + 1) * areas));
+        Ok(DistrictStep {
+            rates,
+            source,
+            fertility,
+            mortality,
+            street_rates,
+        })
+    }
+
+    /// One step of `area` (slot `slot` of the block) from `buffers.current` into
+    /// `buffers.next`.
+    fn step_area(
+        &self,
+        district: &DistrictStep,
+        step: usize,
+        area: usize,
+        slot: usize,
+        buffers: &mut DrawBuffers,
+    ) -> Result<()> {
+        let rates = &district.rates;
+        let k = district.mortality[area];
+        let survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
+            let cached = &mut buffers.survival[step];
+            // Bit-equal multipliers reuse the schedules last built in this step.
+            if k.to_bits() != cached.multiplier.to_bits() {
+                // Stale until both sexes are rebuilt.
+                cached.multiplier = f64::NAN;
+                let mx = Sex::ALL.map(|sex| rates.death_rates(sex));
+                let [Some(female), Some(male)] = mx else {
+                    return Err(Error::InvalidParameter {
+                        parameter: "area mortality multipliers",
+                        value: k,
+                        range: "1 unless the step rates come from life tables",
+                    });
+                };
+                let [f, m] = &mut cached.by_sex;
+                street_survival([female, male], k, &mut buffers.life_table, [f, m])?;
+                cached.multiplier = k;
+            }
+            [&cached.by_sex[0], &cached.by_sex[1]]
+        } else {
+            [rates.survival(Sex::Female), rates.survival(Sex::Male)]
+        };
+        let start = &buffers.current[slot];
+        self.area_migrants(
+            &district.source,
+            area,
+            start,
+            district.street_rates,
+            &mut buffers.migrants,
+        )?;
+        step_area(
+            start,
+            survival,
+            rates.fertility(),
+            district.fertility[area],
+            rates.sex_ratio_at_birth(),
+            &buffers.migrants,
+            self.timing,
+            1.0,
+            &mut buffers.next[slot],
+            &mut buffers.births_by_age,
+            &mut buffers.scratch,
+        );
+        Ok(())
+    }
+
+    /// The band totals and totals of a block of areas into one year's values
+    /// (`[band × places + area]`, the total last), each summed in the order of
+    /// [`Population::band_totals`] and [`Population::area_total`]; the areas' sums run side
+    /// by side.
+    fn block_totals(&self, ends: &[Vec<f64>], block: std::ops::Range<usize>, year: &mut [f64]) {
+        let places = self.scenario.areas.len() + 1;
+        let g = self.groups;
+        let mut put = |row: usize, totals: [f64; BLOCK]| {
+            for (i, area) in block.clone().enumerate() {
+                year[row * places + area] = totals[i];
+            }
+        };
+        for (b, band) in self.bands.iter().enumerate() {
+            let mut totals = [0.0; BLOCK];
+            if let Some((first, last)) = *band {
+                for s in 0..2 {
+                    for x in s * g + first..s * g + last {
+                        for (total, end) in totals.iter_mut().zip(ends) {
+                            *total += end[x];
+                        }
+                    }
+                }
+            }
+            put(b, totals);
+        }
+        // `Iterator::sum` of floats starts from this value.
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        let mut totals = [empty; BLOCK];
+        for x in 0..2 * g {
+            for (total, end) in totals.iter_mut().zip(ends) {
+                *total += end[x];
+            }
+        }
+        put(self.bands.len(), totals);
+    }
+
+    /// The step's source of net migrants: the scenario's by age for `year` if it has them,
+    /// else the areas' totals.
+    fn source(&self, year: i32, factor: f64, areas: usize) -> Result<Source<'a>> {
+        let by_age = self.scenario.migration.by_age.as_ref();
+        match by_age.and_then(|map| for_year(map, year)) {
+            Some(m) => {
+                if m.area_count() != areas || m.groups() != self.groups {
+                    return Err(Error::LengthMismatch {
+                        what: "migrant areas vs projector",
+                        expected: areas * 2 * self.groups,
+                        found: m.values().len(),
+                    });
+                }
+                Ok(Source::ByAge(m.values(), factor))
+            }
+            None => {
+                // The checks of `Migrants::from_totals`.
+                let female_share = self.scenario.migration.female_share;
+                check_parameter(
+                    "female share of net migrants",
+                    female_share,
+                    (0.0..=1.0).contains(&female_share),
+                    "in [0, 1]",
+                )?;
+                crate::error::check_non_negative("migration age schedule", &self.schedule)?;
+                let sum: f64 = self.schedule.iter().sum();
+                check_parameter("sum of the migration age schedule", sum, sum > 0.0, "> 0")?;
+                Ok(Source::Totals(factor, sum))
+            }
+        }
+    }
+
+    /// One area's net migrants of the step into `out` (`2 × groups`, females first): as
+    /// the scenario's step would have them ([`crate::Migrants::from_totals`] or the values
+    /// by age, times the factor), plus the street's rate times its persons at the start.
+    fn area_migrants(
+        &self,
+        source: &Source,
+        area: usize,
+        start: &[f64],
+        street_rates: Option<&[f64]>,
+        out: &mut [f64],
+    ) -> Result<()> {
+        let g = self.groups;
+        match *source {
+            Source::ByAge(values, factor) => {
+                for (m, v) in out
+                    .iter_mut()
+                    .zip(&values[area * 2 * g..(area + 1) * 2 * g])
+                {
+                    *m = v * factor;
+                }
+            }
+            Source::Totals(factor, sum) => {
+                let total = self.scenario.areas[area].net_migration * factor;
+                if !total.is_finite() {
+                    return Err(Error::InvalidRate {
+                        schedule: "net migration total per area",
+                        age: area,
+                        value: total,
+                        range: "a finite number",
+                    });
+                }
+                let female_share = self.scenario.migration.female_share;
+                for (s, share) in [female_share, 1.0 - female_share].into_iter().enumerate() {
+                    // One-year steps: `years` of `Migrants::from_totals` is 1.
+                    let scale = total * 1.0 * share / sum;
+                    for (cell, w) in out[s * g..(s + 1) * g].iter_mut().zip(&self.schedule) {
+                        *cell = scale * w;
+                    }
+                }
+            }
+        }
+        if let Some(rates) = street_rates {
+            let rate = rates[area];
+            for (cell, persons) in out.iter_mut().zip(start) {
+                *cell += rate * persons;
+            }
+        }
+        // A branch-free scan first: the common case, all finite, then costs little.
+        if !out.iter().fold(true, |finite, v| finite & v.is_finite())
+            && let Some(at) = out.iter().position(|v| !v.is_finite())
+        {
+            return Err(Error::InvalidRate {
+                schedule: "net migrants",
+                age: area * 2 * g + at,
+                value: out[at],
+                range: "a finite number",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The age groups `first..last` that [`Population::band_totals`] sums for `band`.
+fn band_groups(band: &Band, width: usize, groups: usize) -> Option<(usize, usize)> {
+    let first = band.from().div_ceil(width);
+    let last = band
+        .to()
+        .map_or(groups, |to| (to / width).min(groups - 1) + 1);
+    (first <= last && last <= groups).then_some((first, last))
+}
+
+/// Both sexes' survival ratios for death rates scaled by `multiplier`, the same bits as
+/// [`scaled_survival`](crate::demography::rates::scaled_survival) of each sex, in three passes instead of one: every q(x) first (a
+/// loop of independent divisions, which vectorises), then the chains of l(x) and L(x) of
+/// the two sexes side by side, then every ratio L(x) / L(x − 1) (independent divisions
+/// again). The arithmetic of each value is unchanged; only independent operations are
+/// reordered. `work` holds four schedules of `groups` values.
+///
+/// # Errors
+///
+/// As [`scaled_survival`](crate::demography::rates::scaled_survival), the female schedule's first.
+fn street_survival(
+    mx: [&[f64]; 2],
+    multiplier: f64,
+    work: &mut [Vec<f64>; 4],
+    out: [&mut [f64]; 2],
+) -> Result<()> {
+    let omega = mx[0].len() - 1;
+    let [q_f, q_m, big_f, big_m] = work;
+    let q = [&mut q_f[..omega], &mut q_m[..omega]];
+    let mut a0 = [0.0; 2];
+    for (((sex, rates), q), a0) in Sex::ALL.into_iter().zip(mx).zip(q).zip(&mut a0) {
+        let schedule = match sex {
+            Sex::Female => "female m(x) x area mortality multiplier",
+            Sex::Male => "male m(x) x area mortality multiplier",
+        };
+        let m0 = rates[0] * multiplier;
+        *a0 = andreev_kingkade_a0(sex, m0);
+        q[0] = m0 / (1.0 + (1.0 - *a0) * m0);
+        const A: f64 = 0.5;
+        for (qx, &mx) in q[1..].iter_mut().zip(&rates[1..omega]) {
+            let m = mx * multiplier;
+            *qx = m / (1.0 + (1.0 - A) * m);
+        }
+        if !q.iter().fold(true, |ok, q| ok & (0.0..=1.0).contains(q))
+            && let Some(x) = q.iter().position(|q| !(0.0..=1.0).contains(q))
+        {
+            return Err(Error::InvalidRate {
+                schedule,
+                age: x,
+                value: rates[x] * multiplier,
+                range: "low enough that q(x) <= 1",
+            });
+        }
+        let m_open = rates[omega] * multiplier;
+        if m_open <= 0.0 || !m_open.is_finite() {
+            return Err(Error::InvalidRate {
+                schedule,
+                age: omega,
+                value: m_open,
+                range: "> 0 in the open age group",
+            });
+        }
+    }
+    // The two chains l(x + 1) = l(x) (1 − q(x)), side by side.
+    let mut l = [1.0; 2];
+    for (x, (((&qf, &qm), bf), bm)) in q_f[..omega]
+        .iter()
+        .zip(&q_m[..omega])
+        .zip(big_f[..omega].iter_mut())
+        .zip(big_m[..omega].iter_mut())
+        .enumerate()
+    {
+        let a = if x == 0 { a0 } else { [0.5; 2] };
+        let next = [l[0] * (1.0 - qf), l[1] * (1.0 - qm)];
+        *bf = next[0] + a[0] * (l[0] * qf);
+        *bm = next[1] + a[1] * (l[1] * qm);
+        l = next;
+    }
+    for (s, (big_l, out)) in [&big_f[..omega], &big_m[..omega]]
+        .into_iter()
+        .zip(out)
+        .enumerate()
+    {
+        out[0] = big_l[0];
+        for ((o, &here), &before) in out[1..omega].iter_mut().zip(&big_l[1..]).zip(big_l) {
+            // Divided whatever `before` is, then chosen: no branch, so the loop
+            // vectorises (a quotient by 0 is never kept).
+            let ratio = here / before;
+            *o = if before > 0.0 { ratio } else { 0.0 };
+        }
+        let open_l = l[s] / (mx[s][omega] * multiplier);
+        let denominator = big_l[omega - 1] + open_l;
+        out[omega] = if denominator > 0.0 {
+            open_l / denominator
+        } else {
+            0.0
+        };
+    }
+    Ok(())
+}
+
+/// The checks of [`crate::Projector::set_multipliers`] on a draw's multipliers.
+fn check_multipliers(fertility: &[f64], mortality: &[f64], areas: usize) -> Result<()> {
+    for (what, v) in [
+        ("fertility multipliers vs areas", fertility),
+        ("mortality multipliers vs areas", mortality),
+    ] {
+        if v.len() != areas {
+            return Err(Error::LengthMismatch {
+                what,
+                expected: areas,
+                found: v.len(),
+            });
+        }
+    }
+    crate::error::check_non_negative("area fertility multiplier", fertility)?;
+    crate::error::check_non_negative("area mortality multiplier", mortality)?;
+    if let Some(area) = mortality.iter().position(|&k| k <= 0.0) {
+        return Err(Error::InvalidRate {
+            schedule: "area mortality multiplier",
+            age: area,
+            value: mortality[area],
+            range: "> 0",
+        });
+    }
+    Ok(())
+}
+
+/// The district rates of the step starting in `year` under `variant`, from its life
+/// tables: the scenario's fertility schedule for the year times the TFR factor, as a
+/// projection of the scenario builds them.
+fn district_rates(
+    sc: &Scenario,
+    year: i32,
+    variant: &Variant,
+    female: &LifeTable,
+    male: &LifeTable,
+) -> Result<StepRates> {
+    check_parameter(
+        "variant TFR factor",
+        variant.tfr_factor,
+        variant.tfr_factor >= 0.0,
+        ">= 0",
+    )?;
+    let factor = variant.tfr_factor;
+    let asfr = match &sc.fertility.schedule {
+        FertilityAssumption::Asfr(map) => for_year(map, year)
+            .map(|v| v.iter().map(|f| f * factor).collect())
+            .unwrap_or_else(|| vec![0.0; OMEGA + 1]),
+        FertilityAssumption::TfrShape { tfr, shape } => {
+            Fertility::from_shape(shape, tfr.at(year) * factor)?.into_vec()
+        }
+        FertilityAssumption::TfrGamma { tfr, mean_age, sd } => Fertility::gamma(
+            tfr.at(year) * factor,
+            *mean_age,
+            *sd,
+            FertileAges::default(),
+        )?
+        .into_vec(),
+    };
+    StepRates::from_life_tables(female, male, asfr, sc.fertility.sex_ratio_at_birth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demography::rates::scaled_survival;
+
+    /// The two-sex schedules are those of `scaled_survival`, to the bit, for multipliers
+    /// below, at and above 1, and its errors (q(x) > 1, an open group without deaths) are
+    /// the same, the female's first.
+    #[test]
+    fn street_survival_is_scaled_survival_to_the_bit() {
+        let yuzhong = Scenario::yuzhong().unwrap();
+        let [female, male] = yuzhong.life_tables(yuzhong.base_year()).unwrap();
+        let g = female.mx().len();
+        let mut work = [(); 4].map(|_| vec![0.0; g]);
+        for k in [0.3, 0.87, 0.999_999_9, 1.0, 1.000_001, 1.2, 1.6] {
+            let (mut f, mut m) = (vec![0.0; g], vec![0.0; g]);
+            street_survival([female.mx(), male.mx()], k, &mut work, [&mut f, &mut m]).unwrap();
+            for (sex, ours) in [(Sex::Female, &f), (Sex::Male, &m)] {
+                let table = if sex == Sex::Female { &female } else { &male };
+                let mut theirs = vec![0.0; g];
+                scaled_survival(sex, table.mx(), k, &mut theirs).unwrap();
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(ours), bits(&theirs), "{sex} k = {k}");
+            }
+        }
+        // Male rates high enough that q > 1 at old ages; then an open group without deaths.
+        let high: Vec<f64> = male.mx().iter().map(|m| m * 8.0).collect();
+        let mut no_open = female.mx().to_vec();
+        no_open[g - 1] = 0.0;
+        for (mx, k) in [
+            ([female.mx(), &high[..]], 1.0),
+            ([female.mx(), male.mx()], 40.0),
+            ([&no_open[..], male.mx()], 1.0),
+        ] {
+            let (mut f, mut m) = (vec![0.0; g], vec![0.0; g]);
+            let ours = street_survival(mx, k, &mut work, [&mut f, &mut m]).unwrap_err();
+            let theirs = scaled_survival(Sex::Female, mx[0], k, &mut f)
+                .and_then(|()| scaled_survival(Sex::Male, mx[1], k, &mut m))
+                .unwrap_err();
+            assert_eq!(ours.to_string(), theirs.to_string());
+        }
+    }
+    use crate::demography::fertility::FertileAges;
+    use crate::scenario::assumptions::YearPath;
+
+    /// The district rates are those of the scenario's own step, to the bit, for each way
+    /// fertility can be given.
+    #[test]
+    fn district_rates_are_the_scenarios_step_rates() {
+        let yuzhong = Scenario::yuzhong().unwrap();
+        let variant = Variant {
+            tfr_factor: 1.3,
+            e0_shift: -0.7,
+            ..Variant::default()
+        };
+        let mut gamma = yuzhong.clone();
+        let mut asfr = yuzhong.clone();
+        let year = yuzhong.base_year() + 3;
+        gamma.fertility.schedule = FertilityAssumption::TfrGamma {
+            tfr: YearPath::constant(1.1),
+            mean_age: 30.0,
+            sd: 5.0,
+        };
+        let schedule = Fertility::gamma(1.2, 29.0, 5.5, FertileAges::default())
+            .unwrap()
+            .into_vec();
+        asfr.fertility.schedule = FertilityAssumption::Asfr([(None, schedule)].into());
+        for sc in [&yuzhong, &gamma, &asfr] {
+            let [female, male] = sc.life_tables_variant(year, variant.e0_shift).unwrap();
+            let ours = district_rates(sc, year, &variant, &female, &male).unwrap();
+            let theirs = sc.step_input_variant(year, &variant).unwrap().rates;
+            assert_eq!(ours, theirs);
+        }
+    }
+}
