@@ -84,8 +84,9 @@ impl Scenario {
         Migrants::from_values(areas, OMEGA + 1, values).map(Some)
     }
 
-    /// The district rates of the step starting in `year` from its life tables.
-    fn step_rates(
+    /// The district rates of the step starting in `year` from its life tables (also what
+    /// each Monte Carlo draw steps with).
+    pub(crate) fn step_rates(
         &self,
         year: i32,
         variant: &Variant,

@@ -12,15 +12,14 @@
 //! is still in cache; and a worker's populations are reused from draw to draw.
 
 use crate::demography::band::Band;
-use crate::demography::fertility::{FertileAges, Fertility};
-use crate::demography::life_table::{LifeTable, andreev_kingkade_a0};
+use crate::demography::life_table::andreev_kingkade_a0;
 use crate::demography::population::OMEGA;
 use crate::demography::projection::{MigrationTiming, step_area};
 use crate::demography::rates::StepRates;
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result, check_parameter};
 use crate::scenario::Scenario;
-use crate::scenario::assumptions::{FertilityAssumption, for_year};
+use crate::scenario::assumptions::for_year;
 use crate::uncertainty::variant::Variant;
 
 /// Projects draws of one scenario to one horizon, writing each year's band totals of every
@@ -220,7 +219,7 @@ impl<'a> DrawProjector<'a> {
         let sc = self.scenario;
         let areas = sc.areas.len();
         let [female, male] = sc.life_tables_variant(year, variant.e0_shift)?;
-        let rates = district_rates(sc, year, variant, &female, &male)?;
+        let rates = sc.step_rates(year, variant, &female, &male)?;
         if rates.groups() != self.groups {
             return Err(Error::LengthMismatch {
                 what: "step rates age groups vs projector",
@@ -578,41 +577,6 @@ fn check_multipliers(fertility: &[f64], mortality: &[f64], areas: usize) -> Resu
     Ok(())
 }
 
-/// The district rates of the step starting in `year` under `variant`, from its life
-/// tables: the scenario's fertility schedule for the year times the TFR factor, as a
-/// projection of the scenario builds them.
-fn district_rates(
-    sc: &Scenario,
-    year: i32,
-    variant: &Variant,
-    female: &LifeTable,
-    male: &LifeTable,
-) -> Result<StepRates> {
-    check_parameter(
-        "variant TFR factor",
-        variant.tfr_factor,
-        variant.tfr_factor >= 0.0,
-        ">= 0",
-    )?;
-    let factor = variant.tfr_factor;
-    let asfr = match &sc.fertility.schedule {
-        FertilityAssumption::Asfr(map) => for_year(map, year)
-            .map(|v| v.iter().map(|f| f * factor).collect())
-            .unwrap_or_else(|| vec![0.0; OMEGA + 1]),
-        FertilityAssumption::TfrShape { tfr, shape } => {
-            Fertility::from_shape(shape, tfr.at(year) * factor)?.into_vec()
-        }
-        FertilityAssumption::TfrGamma { tfr, mean_age, sd } => Fertility::gamma(
-            tfr.at(year) * factor,
-            *mean_age,
-            *sd,
-            FertileAges::default(),
-        )?
-        .into_vec(),
-    };
-    StepRates::from_life_tables(female, male, asfr, sc.fertility.sex_ratio_at_birth)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -653,38 +617,6 @@ mod tests {
                 .and_then(|()| scaled_survival(Sex::Male, mx[1], k, &mut m))
                 .unwrap_err();
             assert_eq!(ours.to_string(), theirs.to_string());
-        }
-    }
-    use crate::demography::fertility::FertileAges;
-    use crate::scenario::assumptions::YearPath;
-
-    /// The district rates are those of the scenario's own step, to the bit, for each way
-    /// fertility can be given.
-    #[test]
-    fn district_rates_are_the_scenarios_step_rates() {
-        let yuzhong = Scenario::yuzhong().unwrap();
-        let variant = Variant {
-            tfr_factor: 1.3,
-            e0_shift: -0.7,
-            ..Variant::default()
-        };
-        let mut gamma = yuzhong.clone();
-        let mut asfr = yuzhong.clone();
-        let year = yuzhong.base_year() + 3;
-        gamma.fertility.schedule = FertilityAssumption::TfrGamma {
-            tfr: YearPath::constant(1.1),
-            mean_age: 30.0,
-            sd: 5.0,
-        };
-        let schedule = Fertility::gamma(1.2, 29.0, 5.5, FertileAges::default())
-            .unwrap()
-            .into_vec();
-        asfr.fertility.schedule = FertilityAssumption::Asfr([(None, schedule)].into());
-        for sc in [&yuzhong, &gamma, &asfr] {
-            let [female, male] = sc.life_tables_variant(year, variant.e0_shift).unwrap();
-            let ours = district_rates(sc, year, &variant, &female, &male).unwrap();
-            let theirs = sc.step_input_variant(year, &variant).unwrap().rates;
-            assert_eq!(ours, theirs);
         }
     }
 }
