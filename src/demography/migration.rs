@@ -110,16 +110,8 @@ impl Migrants {
         schedule: &[f64],
         years: f64,
     ) -> Result<Self> {
-        check_parameter(
-            "female share of net migrants",
-            female_share,
-            (0.0..=1.0).contains(&female_share),
-            "in [0, 1]",
-        )?;
+        let sum = check_totals_schedule(female_share, schedule)?;
         check_parameter("step length in years", years, years > 0.0, "> 0")?;
-        crate::error::check_non_negative("migration age schedule", schedule)?;
-        let sum: f64 = schedule.iter().sum();
-        check_parameter("sum of the migration age schedule", sum, sum > 0.0, "> 0")?;
         let groups = schedule.len();
         let mut out = Self::zeros(totals.len(), groups)?;
         for (area, &total) in totals.iter().enumerate() {
@@ -330,6 +322,21 @@ pub(crate) fn add_rate_migrants(migrants: &mut [f64], persons: &[f64], rates: &[
             *cell += rate * persons;
         }
     }
+}
+
+/// The checks of spreading net migrant totals by sex and age ([`Migrants::from_totals`]):
+/// a female share in [0, 1], an age schedule with no negative (or non-finite) entry and a
+/// positive sum, which is returned.
+pub(crate) fn check_totals_schedule(female_share: f64, schedule: &[f64]) -> Result<f64> {
+    check_parameter(
+        "female share of net migrants",
+        female_share,
+        (0.0..=1.0).contains(&female_share),
+        "in [0, 1]",
+    )?;
+    crate::error::check_non_negative("migration age schedule", schedule)?;
+    let sum: f64 = schedule.iter().sum();
+    check_parameter("sum of the migration age schedule", sum, sum > 0.0, "> 0")
 }
 
 #[cfg(test)]

@@ -224,29 +224,7 @@ impl Projector {
     ///
     /// As [`Projector::with_multipliers`]; the projector is unchanged on error.
     pub fn set_multipliers(&mut self, fertility: Vec<f64>, mortality: Vec<f64>) -> Result<()> {
-        let areas = self.fertility_multipliers.len();
-        for (what, v) in [
-            ("fertility multipliers vs areas", &fertility),
-            ("mortality multipliers vs areas", &mortality),
-        ] {
-            if v.len() != areas {
-                return Err(Error::LengthMismatch {
-                    what,
-                    expected: areas,
-                    found: v.len(),
-                });
-            }
-        }
-        crate::error::check_non_negative("area fertility multiplier", &fertility)?;
-        crate::error::check_non_negative("area mortality multiplier", &mortality)?;
-        if let Some(area) = mortality.iter().position(|&k| k <= 0.0) {
-            return Err(Error::InvalidRate {
-                schedule: "area mortality multiplier",
-                age: area,
-                value: mortality[area],
-                range: "> 0",
-            });
-        }
+        check_multipliers(&fertility, &mortality, self.fertility_multipliers.len())?;
         self.fertility_multipliers = fertility;
         self.mortality_multipliers = mortality;
         Ok(())
@@ -730,6 +708,35 @@ fn apply_control(
                 *cell = scaled;
             }
         }
+    }
+    Ok(())
+}
+
+/// The checks of [`Projector::set_multipliers`]: one multiplier of each kind per area, none
+/// negative or not finite, and every mortality multiplier above 0 (also run on each Monte
+/// Carlo draw's multipliers).
+pub(crate) fn check_multipliers(fertility: &[f64], mortality: &[f64], areas: usize) -> Result<()> {
+    for (what, v) in [
+        ("fertility multipliers vs areas", fertility),
+        ("mortality multipliers vs areas", mortality),
+    ] {
+        if v.len() != areas {
+            return Err(Error::LengthMismatch {
+                what,
+                expected: areas,
+                found: v.len(),
+            });
+        }
+    }
+    crate::error::check_non_negative("area fertility multiplier", fertility)?;
+    crate::error::check_non_negative("area mortality multiplier", mortality)?;
+    if let Some(area) = mortality.iter().position(|&k| k <= 0.0) {
+        return Err(Error::InvalidRate {
+            schedule: "area mortality multiplier",
+            age: area,
+            value: mortality[area],
+            range: "> 0",
+        });
     }
     Ok(())
 }

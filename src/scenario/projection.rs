@@ -121,12 +121,7 @@ impl Scenario {
 
     /// The net migrants of the step starting in `year`, times the variant's factor.
     fn step_migrants(&self, year: i32, variant: &Variant) -> Result<Migrants> {
-        check_parameter(
-            "variant migration factor",
-            variant.migration_factor,
-            variant.migration_factor >= 0.0,
-            "a finite number >= 0",
-        )?;
+        variant.check_migration_factor()?;
         let scale = variant.migration_factor;
         match self
             .migration

@@ -14,10 +14,10 @@
 use crate::demography::band::Band;
 use crate::demography::life_table::andreev_kingkade_a0;
 use crate::demography::population::OMEGA;
-use crate::demography::projection::{MigrationTiming, step_area};
+use crate::demography::projection::{MigrationTiming, check_multipliers, step_area};
 use crate::demography::rates::StepRates;
 use crate::demography::sex::Sex;
-use crate::error::{Error, Result, check_parameter};
+use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::scenario::assumptions::for_year;
 use crate::uncertainty::variant::Variant;
@@ -164,12 +164,7 @@ impl<'a> DrawProjector<'a> {
         out: &mut [f64],
     ) -> Result<()> {
         let sc = self.scenario;
-        check_parameter(
-            "variant migration factor",
-            variant.migration_factor,
-            variant.migration_factor >= 0.0,
-            "a finite number >= 0",
-        )?;
+        variant.check_migration_factor()?;
         let steps = (sc.base_year()..self.horizon)
             .enumerate()
             .map(|(step, year)| self.district_step(variant, step, year))
@@ -372,17 +367,10 @@ impl<'a> DrawProjector<'a> {
                 Ok(Source::ByAge(m.values(), factor))
             }
             None => {
-                // The checks of `Migrants::from_totals`.
-                let female_share = self.scenario.migration.female_share;
-                check_parameter(
-                    "female share of net migrants",
-                    female_share,
-                    (0.0..=1.0).contains(&female_share),
-                    "in [0, 1]",
+                let sum = crate::demography::migration::check_totals_schedule(
+                    self.scenario.migration.female_share,
+                    &self.schedule,
                 )?;
-                crate::error::check_non_negative("migration age schedule", &self.schedule)?;
-                let sum: f64 = self.schedule.iter().sum();
-                check_parameter("sum of the migration age schedule", sum, sum > 0.0, "> 0")?;
                 Ok(Source::Totals(factor, sum))
             }
         }
@@ -546,33 +534,6 @@ fn street_survival(
         } else {
             0.0
         };
-    }
-    Ok(())
-}
-
-/// The checks of [`crate::Projector::set_multipliers`] on a draw's multipliers.
-fn check_multipliers(fertility: &[f64], mortality: &[f64], areas: usize) -> Result<()> {
-    for (what, v) in [
-        ("fertility multipliers vs areas", fertility),
-        ("mortality multipliers vs areas", mortality),
-    ] {
-        if v.len() != areas {
-            return Err(Error::LengthMismatch {
-                what,
-                expected: areas,
-                found: v.len(),
-            });
-        }
-    }
-    crate::error::check_non_negative("area fertility multiplier", fertility)?;
-    crate::error::check_non_negative("area mortality multiplier", mortality)?;
-    if let Some(area) = mortality.iter().position(|&k| k <= 0.0) {
-        return Err(Error::InvalidRate {
-            schedule: "area mortality multiplier",
-            age: area,
-            value: mortality[area],
-            range: "> 0",
-        });
     }
     Ok(())
 }

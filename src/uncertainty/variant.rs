@@ -153,6 +153,16 @@ impl StreetPaths {
 }
 
 impl Variant {
+    /// The migration factor, refused (named) when below 0 or not finite.
+    pub(crate) fn check_migration_factor(&self) -> crate::Result<f64> {
+        crate::error::check_parameter(
+            "variant migration factor",
+            self.migration_factor,
+            self.migration_factor >= 0.0,
+            "a finite number >= 0",
+        )
+    }
+
     /// The fertility and mortality multipliers of every area in step `step` (0 = the step
     /// from the base year), given the scenario's own and the district's life disparity `e_dagger`.
     ///
