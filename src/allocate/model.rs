@@ -162,6 +162,22 @@ pub struct Row {
 }
 
 impl Row {
+    /// A hard row of no particular role (a budget's, in the registry), for the tests' small
+    /// models.
+    #[cfg(test)]
+    pub(crate) fn plain(name: &str, terms: Vec<(usize, f64)>, sense: Sense, rhs: f64) -> Self {
+        Self {
+            name: name.into(),
+            role: RowRole::BudgetTotal,
+            area: None,
+            year: None,
+            terms,
+            sense,
+            rhs,
+            slack: Vec::new(),
+        }
+    }
+
     /// The row's left-hand side at `values`.
     pub fn lhs(&self, values: &[f64]) -> f64 {
         self.terms.iter().map(|&(v, c)| c * values[v]).sum()

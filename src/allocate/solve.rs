@@ -613,19 +613,9 @@ fn objective_scale(objective: &[(usize, f64)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::allocate::model::RowRole;
 
     fn row(name: &str, terms: Vec<(usize, f64)>, sense: Sense, rhs: f64) -> Row {
-        Row {
-            name: name.into(),
-            role: RowRole::BudgetTotal,
-            area: None,
-            year: None,
-            terms,
-            sense,
-            rhs,
-            slack: Vec::new(),
-        }
+        Row::plain(name, terms, sense, rhs)
     }
 
     fn backends() -> Vec<Backend> {

@@ -117,7 +117,7 @@ pub(crate) fn modules_to_drop(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::allocate::model::{RowRole, Variable};
+    use crate::allocate::model::Variable;
 
     fn var(name: &str, upper: f64, integer: bool) -> Variable {
         Variable {
@@ -129,16 +129,7 @@ mod tests {
     }
 
     fn row(terms: Vec<(usize, f64)>, sense: Sense, rhs: f64) -> Row {
-        Row {
-            name: "r".into(),
-            role: RowRole::BudgetTotal,
-            area: None,
-            year: None,
-            terms,
-            sense,
-            rhs,
-            slack: Vec::new(),
-        }
+        Row::plain("r", terms, sense, rhs)
     }
 
     /// Two projects serve one need of 10: A (fixed 5, 1 a unit) and B (fixed 50, 1 a

@@ -442,16 +442,7 @@ mod tests {
         let mut model = Model::new();
         let a = model.whole("add_a".into());
         let b = model.whole("add_b".into());
-        let row = |name: &str, terms: Vec<(usize, f64)>, sense, rhs| Row {
-            name: name.into(),
-            role: RowRole::BudgetTotal,
-            area: None,
-            year: None,
-            terms,
-            sense,
-            rhs,
-            slack: Vec::new(),
-        };
+        let row = Row::plain;
         model.row(row("need_a", vec![(a, 1.0)], Sense::AtLeast, 2.4));
         model.row(row("need_b", vec![(b, 1.0)], Sense::AtLeast, 2.4));
         model.row(row("cap", vec![(a, 1.0), (b, 1.0)], Sense::AtMost, 5.0));

@@ -115,14 +115,7 @@ impl Migrants {
         let groups = schedule.len();
         let mut out = Self::zeros(totals.len(), groups)?;
         for (area, &total) in totals.iter().enumerate() {
-            if !total.is_finite() {
-                return Err(Error::InvalidRate {
-                    schedule: "net migration total per area",
-                    age: area,
-                    value: total,
-                    range: "a finite number",
-                });
-            }
+            check_total(area, total)?;
             for (sex, share) in [(Sex::Female, female_share), (Sex::Male, 1.0 - female_share)] {
                 let scale = total * years * share / sum;
                 for (cell, w) in out.series_mut(area, sex).iter_mut().zip(schedule) {
@@ -321,6 +314,20 @@ pub(crate) fn add_rate_migrants(migrants: &mut [f64], persons: &[f64], rates: &[
         for (cell, persons) in m.iter_mut().zip(p) {
             *cell += rate * persons;
         }
+    }
+}
+
+/// Refuses an area's net migrant total that is not finite, naming the area.
+pub(crate) fn check_total(area: usize, total: f64) -> Result<f64> {
+    if total.is_finite() {
+        Ok(total)
+    } else {
+        Err(Error::InvalidRate {
+            schedule: "net migration total per area",
+            age: area,
+            value: total,
+            range: "a finite number",
+        })
     }
 }
 

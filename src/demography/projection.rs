@@ -2,7 +2,7 @@
 
 use crate::demography::migration::Migrants;
 use crate::demography::population::Population;
-use crate::demography::rates::{StepRates, scaled_survival};
+use crate::demography::rates::{StepRates, scaled_survival_both};
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result, check_parameter};
 
@@ -336,6 +336,7 @@ impl Projector {
             return Ok(());
         }
         let mut survival_scratch = [vec![0.0; g], vec![0.0; g]];
+        let mut life_table_work = [(); 4].map(|_| vec![0.0; g]);
         let mut scratch = vec![0.0; 2 * g];
         let mut scratch_multiplier = f64::NAN;
         for area in 0..areas {
@@ -343,14 +344,16 @@ impl Projector {
             let survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
                 // Bit-equal multipliers reuse the last area's schedule.
                 if k.to_bits() != scratch_multiplier.to_bits() {
-                    for sex in Sex::ALL {
-                        let mx = rates.death_rates(sex).ok_or(Error::InvalidParameter {
+                    let death_rates = |sex| {
+                        rates.death_rates(sex).ok_or(Error::InvalidParameter {
                             parameter: "area mortality multipliers",
                             value: k,
                             range: "1 unless the step rates come from life tables",
-                        })?;
-                        scaled_survival(sex, mx, k, &mut survival_scratch[sex.index()])?;
-                    }
+                        })
+                    };
+                    let mx = [death_rates(Sex::Female)?, death_rates(Sex::Male)?];
+                    let [female, male] = &mut survival_scratch;
+                    scaled_survival_both(mx, k, &mut life_table_work, [female, male])?;
                     scratch_multiplier = k;
                 }
                 [&survival_scratch[0], &survival_scratch[1]]

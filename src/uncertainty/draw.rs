@@ -12,10 +12,9 @@
 //! is still in cache; and a worker's populations are reused from draw to draw.
 
 use crate::demography::band::Band;
-use crate::demography::life_table::andreev_kingkade_a0;
 use crate::demography::population::OMEGA;
 use crate::demography::projection::{MigrationTiming, check_multipliers, step_area};
-use crate::demography::rates::StepRates;
+use crate::demography::rates::{StepRates, scaled_survival_both};
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
@@ -284,7 +283,7 @@ impl<'a> DrawProjector<'a> {
                     });
                 };
                 let [f, m] = &mut cached.by_sex;
-                street_survival([female, male], k, &mut buffers.life_table, [f, m])?;
+                scaled_survival_both([female, male], k, &mut buffers.life_table, [f, m])?;
                 cached.multiplier = k;
             }
             [&cached.by_sex[0], &cached.by_sex[1]]
@@ -398,15 +397,10 @@ impl<'a> DrawProjector<'a> {
                 }
             }
             Source::Totals(factor, sum) => {
-                let total = self.scenario.areas[area].net_migration * factor;
-                if !total.is_finite() {
-                    return Err(Error::InvalidRate {
-                        schedule: "net migration total per area",
-                        age: area,
-                        value: total,
-                        range: "a finite number",
-                    });
-                }
+                let total = crate::demography::migration::check_total(
+                    area,
+                    self.scenario.areas[area].net_migration * factor,
+                )?;
                 let female_share = self.scenario.migration.female_share;
                 for (s, share) in [female_share, 1.0 - female_share].into_iter().enumerate() {
                     // One-year steps: `years` of `Migrants::from_totals` is 1.
@@ -445,139 +439,4 @@ fn band_groups(band: &Band, width: usize, groups: usize) -> Option<(usize, usize
         .to()
         .map_or(groups, |to| (to / width).min(groups - 1) + 1);
     (first <= last && last <= groups).then_some((first, last))
-}
-
-/// Both sexes' survival ratios for death rates scaled by `multiplier`, the same bits as
-/// [`scaled_survival`](crate::demography::rates::scaled_survival) of each sex, in three passes instead of one: every q(x) first (a
-/// loop of independent divisions, which vectorises), then the chains of l(x) and L(x) of
-/// the two sexes side by side, then every ratio L(x) / L(x − 1) (independent divisions
-/// again). The arithmetic of each value is unchanged; only independent operations are
-/// reordered. `work` holds four schedules of `groups` values.
-///
-/// # Errors
-///
-/// As [`scaled_survival`](crate::demography::rates::scaled_survival), the female schedule's first.
-fn street_survival(
-    mx: [&[f64]; 2],
-    multiplier: f64,
-    work: &mut [Vec<f64>; 4],
-    out: [&mut [f64]; 2],
-) -> Result<()> {
-    let omega = mx[0].len() - 1;
-    let [q_f, q_m, big_f, big_m] = work;
-    let q = [&mut q_f[..omega], &mut q_m[..omega]];
-    let mut a0 = [0.0; 2];
-    for (((sex, rates), q), a0) in Sex::ALL.into_iter().zip(mx).zip(q).zip(&mut a0) {
-        let schedule = match sex {
-            Sex::Female => "female m(x) x area mortality multiplier",
-            Sex::Male => "male m(x) x area mortality multiplier",
-        };
-        let m0 = rates[0] * multiplier;
-        *a0 = andreev_kingkade_a0(sex, m0);
-        q[0] = m0 / (1.0 + (1.0 - *a0) * m0);
-        const A: f64 = 0.5;
-        for (qx, &mx) in q[1..].iter_mut().zip(&rates[1..omega]) {
-            let m = mx * multiplier;
-            *qx = m / (1.0 + (1.0 - A) * m);
-        }
-        if !q.iter().fold(true, |ok, q| ok & (0.0..=1.0).contains(q))
-            && let Some(x) = q.iter().position(|q| !(0.0..=1.0).contains(q))
-        {
-            return Err(Error::InvalidRate {
-                schedule,
-                age: x,
-                value: rates[x] * multiplier,
-                range: "low enough that q(x) <= 1",
-            });
-        }
-        let m_open = rates[omega] * multiplier;
-        if m_open <= 0.0 || !m_open.is_finite() {
-            return Err(Error::InvalidRate {
-                schedule,
-                age: omega,
-                value: m_open,
-                range: "> 0 in the open age group",
-            });
-        }
-    }
-    // The two chains l(x + 1) = l(x) (1 − q(x)), side by side.
-    let mut l = [1.0; 2];
-    for (x, (((&qf, &qm), bf), bm)) in q_f[..omega]
-        .iter()
-        .zip(&q_m[..omega])
-        .zip(big_f[..omega].iter_mut())
-        .zip(big_m[..omega].iter_mut())
-        .enumerate()
-    {
-        let a = if x == 0 { a0 } else { [0.5; 2] };
-        let next = [l[0] * (1.0 - qf), l[1] * (1.0 - qm)];
-        *bf = next[0] + a[0] * (l[0] * qf);
-        *bm = next[1] + a[1] * (l[1] * qm);
-        l = next;
-    }
-    for (s, (big_l, out)) in [&big_f[..omega], &big_m[..omega]]
-        .into_iter()
-        .zip(out)
-        .enumerate()
-    {
-        out[0] = big_l[0];
-        for ((o, &here), &before) in out[1..omega].iter_mut().zip(&big_l[1..]).zip(big_l) {
-            // Divided whatever `before` is, then chosen: no branch, so the loop
-            // vectorises (a quotient by 0 is never kept).
-            let ratio = here / before;
-            *o = if before > 0.0 { ratio } else { 0.0 };
-        }
-        let open_l = l[s] / (mx[s][omega] * multiplier);
-        let denominator = big_l[omega - 1] + open_l;
-        out[omega] = if denominator > 0.0 {
-            open_l / denominator
-        } else {
-            0.0
-        };
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::demography::rates::scaled_survival;
-
-    /// The two-sex schedules are those of `scaled_survival`, to the bit, for multipliers
-    /// below, at and above 1, and its errors (q(x) > 1, an open group without deaths) are
-    /// the same, the female's first.
-    #[test]
-    fn street_survival_is_scaled_survival_to_the_bit() {
-        let yuzhong = Scenario::yuzhong().unwrap();
-        let [female, male] = yuzhong.life_tables(yuzhong.base_year()).unwrap();
-        let g = female.mx().len();
-        let mut work = [(); 4].map(|_| vec![0.0; g]);
-        for k in [0.3, 0.87, 0.999_999_9, 1.0, 1.000_001, 1.2, 1.6] {
-            let (mut f, mut m) = (vec![0.0; g], vec![0.0; g]);
-            street_survival([female.mx(), male.mx()], k, &mut work, [&mut f, &mut m]).unwrap();
-            for (sex, ours) in [(Sex::Female, &f), (Sex::Male, &m)] {
-                let table = if sex == Sex::Female { &female } else { &male };
-                let mut theirs = vec![0.0; g];
-                scaled_survival(sex, table.mx(), k, &mut theirs).unwrap();
-                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(bits(ours), bits(&theirs), "{sex} k = {k}");
-            }
-        }
-        // Male rates high enough that q > 1 at old ages; then an open group without deaths.
-        let high: Vec<f64> = male.mx().iter().map(|m| m * 8.0).collect();
-        let mut no_open = female.mx().to_vec();
-        no_open[g - 1] = 0.0;
-        for (mx, k) in [
-            ([female.mx(), &high[..]], 1.0),
-            ([female.mx(), male.mx()], 40.0),
-            ([&no_open[..], male.mx()], 1.0),
-        ] {
-            let (mut f, mut m) = (vec![0.0; g], vec![0.0; g]);
-            let ours = street_survival(mx, k, &mut work, [&mut f, &mut m]).unwrap_err();
-            let theirs = scaled_survival(Sex::Female, mx[0], k, &mut f)
-                .and_then(|()| scaled_survival(Sex::Male, mx[1], k, &mut m))
-                .unwrap_err();
-            assert_eq!(ours.to_string(), theirs.to_string());
-        }
-    }
 }
