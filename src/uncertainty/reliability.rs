@@ -190,8 +190,8 @@ impl PlanLevels {
             .map(|i| need.need(f, i, year).unwrap_or(f64::NAN))
             .collect();
         let service = &scenario.services[f];
-        let routing = route(&wanted, &self.capacity_of(t, f), |i, j| {
-            service.reaches(&scenario.access, i, j)
+        let routing = route(&wanted, &self.capacity_of(t, f), |i| {
+            service.areas_reached(&scenario.access, i)
         });
         (wanted, routing)
     }
