@@ -21,17 +21,16 @@
 //! the phased Yuzhong plan (whole units, projects) about 2.8 s.
 //!
 //! Not in the default run:
-//! - 1,000 areas (328,664 variables, 76,008 rows): one `allocate` took 369 s alone on the
-//!   machine (2,200× a Yuzhong run timed in the same process, 160× a 100-area run), 528 s
-//!   with another solve on the second core: far over a minute a run. Set
-//!   `POPALLOC_BENCH_SLOW=1` to include it (10 samples: over an hour). The time is in
-//!   clarabel's sparse LDL factorisation, which grows about as areas² with the neighbour
-//!   flows (2.2 s, 9.5 s, 40 s, 369 s at 100, 200, 400, 1,000 areas), and `allocate` runs
-//!   clarabel three times on an LP (shortfall, cost, then once more for duals). These
-//!   times predate the scaling of the objective handed to clarabel, which cut the shortfall
-//!   stage's iterations: one `allocate` at 200, 300 and 400 areas took 4.6–8.6 s,
-//!   17–21 s and 33–39 s before, 2.8–5.6 s, 4.9–11 s and 11–20 s after (release build,
-//!   other jobs running; the test binary's own timing, not criterion's).
+//! - 1,000 areas (328,664 variables, 76,008 rows): one `allocate` takes 74 s alone on the
+//!   machine (release build, the process's own timing; 46× a 125-area run's 1.6 s, 400
+//!   areas 12.1 s), so `POPALLOC_BENCH_SLOW=1` is needed to include it (10 samples: over
+//!   ten minutes). The time is in clarabel's LDL factorisation and iterations, which grow
+//!   about as areas^1.7 with the neighbour flows, with or without the district targets
+//!   (100 / 200 / 400 areas: 1.3 / 3.8 / 12.4 s with them, 0.8 / 2.3 / 8.5 s without);
+//!   `allocate` runs clarabel three times on an LP (shortfall, cost, then once more for
+//!   duals). An earlier build took 369 s at 1,000 areas, before the objective handed to
+//!   clarabel was scaled. HiGHS through good_lp on the same models: 6.7 s at 125 areas,
+//!   75 s at 400.
 //! - 41,636 areas: the model builds (access holds centroids, and flows are made only
 //!   between areas within reach, found through a grid of cells: O(nonzeros)), but no
 //!   solve is attempted. Model build (`build_model` group): 137 ms at 1,000 areas and
