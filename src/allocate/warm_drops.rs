@@ -34,6 +34,10 @@ fn plan_lp(
             *slot += c;
         }
     }
+    let mut is_free = vec![false; model.variables.len()];
+    for &k in free {
+        *is_free.get_mut(k)? = true;
+    }
     let mut problem = Problem::new(OptimizationDirection::Minimize);
     let variables: Vec<microlp::Variable> = model
         .variables
@@ -42,7 +46,7 @@ fn plan_lp(
         .map(|(k, v)| {
             let bounds = if !v.integer {
                 (v.lower, v.upper)
-            } else if free.contains(&k) {
+            } else if is_free[k] {
                 (0.0, 1.0)
             } else {
                 let x = values[k].round().clamp(v.lower, v.upper);
@@ -91,9 +95,11 @@ pub(crate) fn modules_to_drop(
     tolerance: f64,
     out_of_time: &dyn Fn() -> bool,
 ) -> Option<Vec<usize>> {
+    // `plan_lp` refuses (None) a binary in `built` that is not a variable of the model, so
+    // `variables[b]` below is in range.
     let (mut base, variables) = plan_lp(model, objective, extra, values, built)?;
     for &b in built {
-        base = fixed(base, *variables.get(b)?, 1.0)?;
+        base = fixed(base, variables[b], 1.0)?;
     }
     let mut best = base.objective();
     let mut dropped = Vec::new();

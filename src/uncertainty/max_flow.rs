@@ -174,7 +174,8 @@ pub(crate) struct Routing {
 }
 
 /// Routes `need[i]` of each street to `capacity[j]` of the streets within its reach
-/// (`reached(i)`: the places street i reaches), as much as can be served, and finds what each street is assured of.
+/// (`reach[i]`: the places street i reaches), as much as can be served, and finds what
+/// each street is assured of.
 ///
 /// **The rule.** Let F be the value of a maximum routing and F₋ᵢ the value when street i's
 /// need is dropped. Street i gets at least F − F₋ᵢ in every maximum routing, and exactly
@@ -196,11 +197,7 @@ pub(crate) struct Routing {
 ///
 /// Negative and NaN need or capacity count as 0. Residual capacities at or below 10⁻¹²
 /// of the larger of total need and total capacity are read as saturated.
-pub(crate) fn route(
-    need: &[f64],
-    capacity: &[f64],
-    reached: impl Fn(usize) -> Vec<usize>,
-) -> Routing {
+pub(crate) fn route(need: &[f64], capacity: &[f64], reach: &[Vec<usize>]) -> Routing {
     let streets = need.len();
     let places = capacity.len();
     let clean = |x: f64| if x > 0.0 && x.is_finite() { x } else { 0.0 };
@@ -219,7 +216,7 @@ pub(crate) fn route(
         if need[i] <= 0.0 {
             continue;
         }
-        for j in reached(i) {
+        for &j in reach.get(i).map_or(&[][..], Vec::as_slice) {
             if capacity.get(j).is_some_and(|&c| c > 0.0) {
                 to_places[i].push(network.arc(1 + i, 1 + streets + j, need[i]));
             }
@@ -265,9 +262,15 @@ mod tests {
         (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
     }
 
-    /// The places each street reaches, from a test of every pair.
-    fn pairs(places: usize, reach: impl Fn(usize, usize) -> bool) -> impl Fn(usize) -> Vec<usize> {
-        move |i| (0..places).filter(|&j| reach(i, j)).collect()
+    /// The places each of `streets` streets reaches, from a test of every pair.
+    fn pairs(
+        streets: usize,
+        places: usize,
+        reach: impl Fn(usize, usize) -> bool,
+    ) -> Vec<Vec<usize>> {
+        (0..streets)
+            .map(|i| (0..places).filter(|&j| reach(i, j)).collect())
+            .collect()
     }
 
     #[test]
@@ -307,11 +310,11 @@ mod tests {
     #[test]
     fn spare_capacity_next_door_serves_a_street_in_every_routing() {
         // Street 0 has need 10 and no capacity; street 1 next door has 20 places, no need.
-        let r = route(&[10.0, 0.0], &[0.0, 20.0], pairs(2, |_, _| true));
+        let r = route(&[10.0, 0.0], &[0.0, 20.0], &pairs(2, 2, |_, _| true));
         assert!(close(r.total, 10.0));
         assert!(close(r.assured[0], 10.0));
         // Out of reach, nothing is served.
-        let r = route(&[10.0, 0.0], &[0.0, 20.0], pairs(2, |i, j| i == j));
+        let r = route(&[10.0, 0.0], &[0.0, 20.0], &pairs(2, 2, |i, j| i == j));
         assert_eq!(r.total, 0.0);
         assert_eq!(r.assured[0], 0.0);
     }
@@ -320,13 +323,13 @@ mod tests {
     fn two_streets_sharing_one_facility_are_assured_only_what_the_other_cannot_take() {
         // Needs 10 and 5, 10 places in street 0, both in reach: F = 10; without street 0
         // F = 5, so street 0 is assured 5; without street 1 F = 10, so street 1 none.
-        let r = route(&[10.0, 5.0], &[10.0, 0.0], pairs(2, |_, _| true));
+        let r = route(&[10.0, 5.0], &[10.0, 0.0], &pairs(2, 2, |_, _| true));
         assert!(close(r.total, 10.0));
         assert!(close(r.served.iter().sum(), 10.0));
         assert!(close(r.assured[0], 5.0), "{r:?}");
         assert!(close(r.assured[1], 0.0), "{r:?}");
         // With 15 places both are served in every routing.
-        let r = route(&[10.0, 5.0], &[15.0, 0.0], pairs(2, |_, _| true));
+        let r = route(&[10.0, 5.0], &[15.0, 0.0], &pairs(2, 2, |_, _| true));
         assert!(
             close(r.assured[0], 10.0) && close(r.assured[1], 5.0),
             "{r:?}"
@@ -338,17 +341,17 @@ mod tests {
         // A reaches X; B reaches X and Y; C reaches Y. Needs 5 each, X = 5, Y = 7: F = 12.
         // Without A: B→X 5, C→Y 5 = 10, so A is assured 2; likewise B and C.
         let reach = |i: usize, j: usize| matches!((i, j), (0, 0) | (1, 0) | (1, 1) | (2, 1));
-        let r = route(&[5.0, 5.0, 5.0], &[5.0, 7.0], pairs(2, reach));
+        let r = route(&[5.0, 5.0, 5.0], &[5.0, 7.0], &pairs(3, 2, reach));
         assert!(close(r.total, 12.0));
         for i in 0..3 {
             assert!(close(r.assured[i], 2.0), "{i}: {r:?}");
         }
         // Y = 10: everything fits, every street assured its need.
-        let r = route(&[5.0, 5.0, 5.0], &[5.0, 10.0], pairs(2, reach));
+        let r = route(&[5.0, 5.0, 5.0], &[5.0, 10.0], &pairs(3, 2, reach));
         assert!(r.assured.iter().all(|&a| close(a, 5.0)), "{r:?}");
         // A far street with its own ample capacity is not disturbed by a short one.
         let reach = |i: usize, j: usize| matches!((i, j), (0, 0) | (1, 0) | (2, 1));
-        let r = route(&[5.0, 5.0, 5.0], &[6.0, 9.0], pairs(2, reach));
+        let r = route(&[5.0, 5.0, 5.0], &[6.0, 9.0], &pairs(3, 2, reach));
         assert!(close(r.total, 11.0));
         assert!(close(r.assured[0], 1.0) && close(r.assured[1], 1.0));
         assert!(close(r.assured[2], 5.0));
@@ -359,7 +362,7 @@ mod tests {
         let r = route(
             &[f64::NAN, -3.0, 4.0],
             &[f64::INFINITY, 2.0, -1.0],
-            pairs(3, |_, _| true),
+            &pairs(3, 3, |_, _| true),
         );
         assert!(close(r.total, 2.0));
         assert_eq!(r.assured[0], 0.0);
@@ -375,7 +378,12 @@ mod tests {
     ) -> f64 {
         let mut dropped = need.to_vec();
         dropped[i] = 0.0;
-        route(&dropped, capacity, pairs(capacity.len(), reach)).total
+        route(
+            &dropped,
+            capacity,
+            &pairs(need.len(), capacity.len(), reach),
+        )
+        .total
     }
 
     #[test]
@@ -391,7 +399,7 @@ mod tests {
                 .collect();
             let links: Vec<bool> = (0..n * n).map(|_| rng.random_bool(0.4)).collect();
             let reach = |i: usize, j: usize| i == j || links[i * n + j];
-            let r = route(&need, &capacity, pairs(n, reach));
+            let r = route(&need, &capacity, &pairs(n, n, reach));
             assert!(close(r.served.iter().sum(), r.total), "case {case}");
             // The value equals the smallest cut (Hall): need left out of a set S of
             // streets plus the capacity that S reaches, over every S.

@@ -110,6 +110,9 @@ pub(crate) struct PlanLevels {
     served: Vec<Vec<Vec<f64>>>,
     /// `[year][service][area]`.
     need: Vec<Vec<Vec<f64>>>,
+    /// The areas each area's need can be served from, `[service][area]`: found once, read
+    /// by every draw's routing.
+    reach: Vec<Vec<Vec<usize>>>,
 }
 
 impl PlanLevels {
@@ -154,11 +157,21 @@ impl PlanLevels {
             served[t][f][i] = row.served;
             need[t][f][i] = row.need;
         }
+        let reach = scenario
+            .services
+            .iter()
+            .map(|s| {
+                (0..areas)
+                    .map(|i| s.areas_reached(&scenario.access, i))
+                    .collect()
+            })
+            .collect();
         Ok(Self {
             years,
             capacity,
             served,
             need,
+            reach,
         })
     }
 
@@ -171,8 +184,6 @@ impl PlanLevels {
             .collect()
     }
 
-    /// `need` (of service `f`, year number `t`) routed to the plan's capacity within the
-    /// service's radius.
     /// The share of its need the plan serves an area (1 when the plan meets it, less where
     /// the plan states a shortfall, e.g. need that outpaces a build-rate limit).
     fn planned_coverage(&self, t: usize, f: usize, i: usize) -> f64 {
@@ -184,15 +195,14 @@ impl PlanLevels {
         }
     }
 
+    /// `need` (of service `f`, year number `t`) routed to the plan's capacity within the
+    /// service's radius.
     fn route(&self, scenario: &Scenario, t: usize, f: usize, need: &Need) -> (Vec<f64>, Routing) {
         let year = self.years[t];
         let wanted: Vec<f64> = (0..scenario.areas.len())
             .map(|i| need.need(f, i, year).unwrap_or(f64::NAN))
             .collect();
-        let service = &scenario.services[f];
-        let routing = route(&wanted, &self.capacity_of(t, f), |i| {
-            service.areas_reached(&scenario.access, i)
-        });
+        let routing = route(&wanted, &self.capacity_of(t, f), &self.reach[f]);
         (wanted, routing)
     }
 
