@@ -149,7 +149,7 @@ fn init_census_writes_chongqing_districts_that_validate_and_run() {
         String::from_utf8_lossy(&run.stderr)
     );
     let text = String::from_utf8_lossy(&run.stdout);
-    assert!(text.contains("渝中区") && text.contains("2030"), "{text}");
+    assert!(text.contains("渝中区") && text.contains("2035"), "{text}");
 
     // Never over a folder that holds a scenario.
     let again = popalloc()

@@ -12,7 +12,8 @@ use crate::demography::sex::Sex;
 use crate::demography::tidy::csv_field;
 use crate::error::{Error, Result};
 
-/// WPP 2024 China, medium variant: total fertility 2020–2030 (children per woman).
+/// WPP 2024 China, medium variant: total fertility 2020–2035 (children per woman), the
+/// years of a census scenario's horizon ([`CENSUS_HORIZON_YEARS`] after 2020).
 const WPP_CHINA_TFR: &str = "year,value
 2020,1.235682
 2021,1.11744
@@ -25,7 +26,16 @@ const WPP_CHINA_TFR: &str = "year,value
 2028,1.045883
 2029,1.051865
 2030,1.06119
+2031,1.068239
+2032,1.076551
+2033,1.082129
+2034,1.088992
+2035,1.09691
 ";
+
+/// Years from a census scenario's base to its horizon: 2020 → 2035, the horizon of the
+/// national plans (a 2010 table gives 2025).
+pub const CENSUS_HORIZON_YEARS: i32 = 15;
 
 /// WPP 2024 China sex ratio at birth, 2020 (males per female birth).
 pub const WPP_CHINA_SRB: f64 = 1.112;
@@ -121,7 +131,7 @@ file = \"base_population.csv\"  # census counts by sex and group, graduated to s
 
 [fertility]
 sex_ratio_at_birth = {WPP_CHINA_SRB}      # WPP 2024 China, 2020 [WPP]
-tfr = \"tfr.csv\"                # WPP 2024 China, medium variant, 2020-2030 [WPP]
+tfr = \"tfr.csv\"                # WPP 2024 China, medium variant, 2020-2035 [WPP]
 shape = \"fertility_shape.csv\"  # WPP 2024 China percent ASFR, 2020-2025 [WPP]
 
 [mortality]
@@ -134,7 +144,7 @@ mortality = \"[WPP] China 2020-2025 death rates\"
 migration = \"none: net migration 0 until an assumption is added\"
 ",
         name = format!("Census {year}: {scope}"),
-        horizon = year + 10,
+        horizon = year + CENSUS_HORIZON_YEARS,
     );
     let mut areas = String::from("id,code,name_zh,name_en\n");
     for unit in units {
@@ -209,7 +219,7 @@ none): {}.
 
 United Nations, World Population Prospects 2024, China (country code 156), CC BY 3.0 IGO:
 
-- `tfr.csv`: total fertility, medium variant, 2020–2030;
+- `tfr.csv`: total fertility, medium variant, 2020–2035;
 - `fertility_shape.csv`: percent age-specific fertility 2020–2025;
 - sex ratio at birth 1.112 (2020);
 - `mortality_standard.csv`: death rates 2020–2025 expanded to single years 0..100 (method
@@ -265,7 +275,7 @@ fn census_year(census: &Path) -> Result<i32> {
 /// new or empty; the files appear all together or not at all.
 ///
 /// The base year is 2020 for a table with `province` and `prefecture` columns
-/// (`age_sex_2020.csv`), else 2010; the horizon ten years later. Areas are named `c` and
+/// (`age_sex_2020.csv`), else 2010; the horizon [`CENSUS_HORIZON_YEARS`] (15) years later. Areas are named `c` and
 /// their code (e.g. `c500103`); units whose age table is all zero are left out and listed
 /// in SOURCES.md and in the result.
 ///
