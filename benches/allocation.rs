@@ -49,7 +49,7 @@ use popalloc::{Allocation, AllocationOptions, Need, Scenario, allocate, allocate
 
 #[path = "../tests/common/synthetic.rs"]
 mod synthetic;
-use synthetic::synthetic;
+use synthetic::{synthetic, synthetic_districts};
 
 fn yuzhong() -> (Scenario, Need) {
     let scenario = Scenario::yuzhong().unwrap();
@@ -109,12 +109,30 @@ fn allocation(c: &mut Criterion) {
         synthetic(100),
         Duration::from_secs(40),
     );
+    bench_instance(
+        &mut group,
+        "125 areas, one district",
+        synthetic(125),
+        Duration::from_secs(10),
+    );
+    bench_instance(
+        &mut group,
+        "1,000 areas in 8 districts of 125",
+        synthetic_districts(8, 125),
+        Duration::from_secs(40),
+    );
     if std::env::var_os(SLOW).is_some() {
         bench_instance(
             &mut group,
-            "1,000 areas × 6 services × 5 years (LP, clarabel)",
+            "1,000 areas, one district",
             synthetic(1_000),
-            Duration::from_secs(4_000),
+            Duration::from_secs(200),
+        );
+        bench_instance(
+            &mut group,
+            "10,000 areas in 100 districts of 100",
+            synthetic_districts(100, 100),
+            Duration::from_secs(400),
         );
     }
     group.finish();

@@ -836,3 +836,82 @@ fn a_per_capita_rate_beyond_a_hundred_units_per_person() {
     );
     assert!(matches!(e, Error::InvalidSetting { .. }), "{e:?}");
 }
+
+/// Groups from the areas file: `north` and `centre` in `east`, `south` in a group whose
+/// name is given.
+fn grouped(d: &Path, south: &str) {
+    edit(d, "areas.csv", "net_migration\n", "net_migration,group\n");
+    edit(d, "areas.csv", "1.0,1.0,-50\n", "1.0,1.0,-50,east\n");
+    edit(d, "areas.csv", "1.1,0.9,0\n", "1.1,0.9,0,east\n");
+    edit(
+        d,
+        "areas.csv",
+        "0.9,1.1,30\n",
+        &format!("0.9,1.1,30,{south}\n"),
+    );
+}
+
+#[test]
+fn the_fixture_with_groups_loads_and_measures_a_target_in_each() {
+    let dir = fixture("groups");
+    grouped(&dir, "west");
+    edit(
+        &dir,
+        "scenario.toml",
+        "id = \"beds_2023\"\n",
+        "id = \"beds_2023\"\nlevel = \"group\"\n",
+    );
+    let scenario = Scenario::load(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let groups: Vec<Option<&str>> = scenario.areas.iter().map(|a| a.group.as_deref()).collect();
+    assert_eq!(groups, [Some("east"), Some("east"), Some("west")]);
+    let need =
+        popalloc::Need::from_projection(&scenario, &scenario.project(2023).unwrap()).unwrap();
+    let model = popalloc::allocate::build_model(&scenario, &need);
+    assert!(model.row_index("beds_2023_east").is_some());
+    assert!(model.row_index("beds_2023_west").is_some());
+    assert!(model.row_index("beds_2023").is_none());
+}
+
+#[test]
+fn a_group_that_is_not_a_name() {
+    let e = one("group-name", "areas.csv", "west/side", |d| {
+        grouped(d, "west/side")
+    });
+    assert!(
+        matches!(
+            e,
+            Error::BadField {
+                field: "group",
+                row: 4,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_group_target_with_an_area_in_no_group() {
+    // South, row 4 of the areas file, is in no group.
+    let e = one("group-missing", "areas.csv", "row 4", |d| {
+        grouped(d, "");
+        edit(
+            d,
+            "scenario.toml",
+            "id = \"beds_2023\"\n",
+            "id = \"beds_2023\"\nlevel = \"group\"\n",
+        );
+    });
+    assert!(
+        matches!(
+            e,
+            Error::BadField {
+                field: "group",
+                row: 4,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}

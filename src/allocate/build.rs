@@ -1,6 +1,7 @@
 //! Building the allocation model of DESIGN §6 from a scenario and its need.
 
 use crate::allocate::model::{Measure, Model, Row, RowRole, Sense};
+use crate::allocate::plan::{target_groups, target_row_name};
 use crate::allocate::{Equity, EquityMeasure};
 use crate::need::Need;
 use crate::scenario::Scenario;
@@ -704,19 +705,20 @@ pub(crate) fn build_with(
         let f = target.service;
         let service = &scenario.services[f];
         let all_variants: Vec<usize> = (0..service.variants.len()).collect();
-        let groups: Vec<(Option<usize>, Vec<usize>)> = match target.level {
-            TargetLevel::District => vec![(None, (0..n).collect())],
-            TargetLevel::Area => (0..n).map(|i| (Some(i), vec![i])).collect(),
-        };
+        let groups = target_groups(target, &scenario.areas);
+        // A target weighs 1 in the first stage, shared by its rows (one per area or group):
+        // a target measured in 100 groups is not 100 times the district's unmet need.
+        let weight = 1.0 / groups.len().max(1) as f64;
         let sense = match target.op {
             Comparison::AtLeast => Sense::AtLeast,
             Comparison::AtMost => Sense::AtMost,
             Comparison::Equal | Comparison::About => Sense::Equal,
         };
-        for (area, members) in groups {
-            let name = match area {
-                Some(i) => format!("{}_{}", target.id, area_id(i)),
-                None => target.id.clone(),
+        for members in groups {
+            let name = target_row_name(target, &scenario.areas, &members);
+            let area = match target.level {
+                TargetLevel::Area => members.first().copied(),
+                TargetLevel::District | TargetLevel::Group => None,
             };
             // What the target measures, and the scale of its relative shortfall.
             let (measure, scale) = match target.kind {
@@ -829,7 +831,7 @@ pub(crate) fn build_with(
                     ));
                     row.terms.push((s, direction * scale));
                     row.slack.push(s);
-                    model.shortfall.push((s, 1.0));
+                    model.shortfall.push((s, weight));
                 }
             }
             let index = model.row(row);

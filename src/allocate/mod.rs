@@ -8,6 +8,7 @@
 //! a [`Plan`] or, when the binding targets cannot all hold, a [`Conflict`] naming a minimal
 //! conflicting set.
 
+pub(crate) mod blocks;
 pub(crate) mod build;
 pub mod conflict;
 pub mod footprint;
@@ -32,6 +33,7 @@ use crate::allocate::solve::{Integers, Outcome, Solved, solve, variable_bounds};
 use crate::error::{Error, Result};
 use crate::need::Need;
 use crate::scenario::Scenario;
+use rayon::prelude::*;
 
 /// How to solve.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -50,6 +52,18 @@ pub struct AllocationOptions {
     pub shortfall_weight: Option<f64>,
     /// An optional equity term on coverage across areas, added to the first stage.
     pub equity: Option<Equity>,
+    /// Whether a model without integer variables whose variables fall into blocks that no
+    /// row ties together (districts that share no reach and no target; services that no
+    /// conversion, limit or budget joins) is solved block by block, in parallel (default:
+    /// yes). The plan is the same to the solvers' tolerances either way; one block at a
+    /// time is slower as the model grows.
+    #[serde(default = "yes")]
+    pub independent_blocks: bool,
+}
+
+/// `true`, the default of [`AllocationOptions::independent_blocks`] in a file.
+fn yes() -> bool {
+    true
 }
 
 /// How the equity term measures the spread of coverage (served / need) across areas, for
@@ -98,6 +112,7 @@ impl Default for AllocationOptions {
             stage_tolerance: 1e-7,
             shortfall_weight: None,
             equity: None,
+            independent_blocks: true,
         }
     }
 }
@@ -263,6 +278,141 @@ pub(crate) fn allocate_built(
     options: &AllocationOptions,
 ) -> Result<Allocation> {
     let model = &built.model;
+    // A continuous model whose variables fall into blocks that no row ties together is
+    // solved block by block, in parallel (each block's stages, certificate and duals are
+    // its own); the merged plan is certified against every row of the whole. A model in
+    // whole units is rounded as one (its heuristics see the whole plan).
+    let blocks = if model.is_mixed_integer() || !options.independent_blocks {
+        None
+    } else {
+        blocks::split(model)
+    };
+    let solution = match blocks {
+        None => match solve_model(scenario, model, options, false)? {
+            ModelOutcome::Plan(solution) => solution,
+            ModelOutcome::Conflict(conflict) => return Ok(conflict),
+        },
+        Some(blocks) => {
+            let outcomes: Vec<Result<ModelOutcome>> = blocks
+                .par_iter()
+                .map(|block| solve_model(scenario, &block.model, options, true))
+                .collect();
+            let mut solutions = Vec::with_capacity(blocks.len());
+            for outcome in outcomes {
+                match outcome? {
+                    ModelOutcome::Plan(solution) => solutions.push(solution),
+                    ModelOutcome::Conflict(conflict) => return Ok(conflict),
+                }
+            }
+            let solution = Solution::merge(&blocks, solutions, model)?;
+            certify(model, &solution.values, &[])?;
+            solution
+        }
+    };
+    let mut plan = plan::make_plan(
+        scenario,
+        need,
+        built,
+        &solution.values,
+        solution.marginal.as_deref(),
+        solution.backend,
+        solution.marginal_backend,
+    );
+    plan.milp_gaps = solution.milp_gaps;
+    Ok(Allocation::Plan(plan))
+}
+
+/// A model's plan: its values, the marginal costs of its rows and how they were found.
+struct Solution {
+    values: Vec<f64>,
+    marginal: Option<Vec<f64>>,
+    backend: Backend,
+    marginal_backend: Option<Backend>,
+    milp_gaps: Vec<MilpGap>,
+    /// A block's stages, to be certified with the other blocks' (empty for a model
+    /// certified whole).
+    optimality: Vec<StageOptimality>,
+}
+
+impl Solution {
+    /// The blocks' plans as one plan of the whole model (marginal costs only when every
+    /// block has them), each stage certified optimal for the whole: its objective and
+    /// dual bound summed over the blocks.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CertificateFailed`] when a stage's pooled gap is over the tolerance.
+    fn merge(blocks: &[blocks::Block], solutions: Vec<Solution>, model: &Model) -> Result<Self> {
+        let mut stages: Vec<&'static str> = Vec::new();
+        for s in &solutions {
+            for o in &s.optimality {
+                if !stages.contains(&o.stage) {
+                    stages.push(o.stage);
+                }
+            }
+        }
+        for stage in stages {
+            // Back to the whole's units: each block's objective was scaled.
+            let parts: Vec<StageOptimality> = blocks
+                .iter()
+                .zip(&solutions)
+                .flat_map(|(b, s)| s.optimality.iter().map(|o| o.unscaled(b.scale)))
+                .filter(|o| o.stage == stage)
+                .collect();
+            let parts: Vec<&StageOptimality> = parts.iter().collect();
+            StageOptimality::pooled(stage, &parts).check()?;
+        }
+        let backend = solutions.first().map_or(Backend::Clarabel, |s| s.backend);
+        let marginal_backend = solutions
+            .iter()
+            .map(|s| s.marginal_backend)
+            .collect::<Option<Vec<_>>>()
+            .and_then(|b| b.first().copied());
+        let mut values = Vec::with_capacity(solutions.len());
+        let mut marginal = Some(Vec::with_capacity(solutions.len()));
+        let mut milp_gaps = Vec::new();
+        for s in solutions {
+            values.push(s.values);
+            marginal = match (marginal, s.marginal) {
+                (Some(mut all), Some(m)) => {
+                    all.push(m);
+                    Some(all)
+                }
+                _ => None,
+            };
+            milp_gaps.extend(s.milp_gaps);
+        }
+        Ok(Self {
+            values: blocks::merge_variables(blocks, &values, model.variables.len()),
+            marginal: marginal.map(|m| blocks::merge_rows(blocks, &m, model.rows.len())),
+            backend,
+            marginal_backend,
+            milp_gaps,
+            optimality: Vec::new(),
+        })
+    }
+}
+
+/// How a model's solve ended: a plan, or the conflict that stands in its way.
+enum ModelOutcome {
+    Plan(Solution),
+    Conflict(Allocation),
+}
+
+/// Solves one model: its stages, certificate, duals and marginal costs.
+/// With `pooled`, the stages' optimality is kept in the solution (a block's, checked
+/// with the other blocks') instead of checked here.
+fn solve_model(
+    scenario: &Scenario,
+    model: &Model,
+    options: &AllocationOptions,
+    pooled: bool,
+) -> Result<ModelOutcome> {
+    let mut certificates = if pooled {
+        Certificates::Pooled(Vec::new())
+    } else {
+        Certificates::Each
+    };
     let mixed = model.is_mixed_integer();
     let backend = if mixed {
         options.milp_backend
@@ -282,9 +432,9 @@ pub(crate) fn allocate_built(
     };
     let (hold, first) = match options.shortfall_weight {
         Some(_) => (None, None),
-        None => match first_stage(model, backend, options)? {
+        None => match first_stage(model, backend, options, &mut certificates)? {
             Some((hold, first)) => (Some(hold), Some(first)),
-            None => return conflict(scenario, model, backend, limit),
+            None => return conflict(scenario, model, backend, limit).map(ModelOutcome::Conflict),
         },
     };
     let extra: Vec<Row> = hold.into_iter().collect();
@@ -304,7 +454,9 @@ pub(crate) fn allocate_built(
                     .into(),
             });
         }
-        StageOutcome::Infeasible => return conflict(scenario, model, backend, limit),
+        StageOutcome::Infeasible => {
+            return conflict(scenario, model, backend, limit).map(ModelOutcome::Conflict);
+        }
     };
     let milp_gaps: Vec<MilpGap> = first
         .and_then(|(_, gap)| gap)
@@ -364,7 +516,7 @@ pub(crate) fn allocate_built(
             extra: &extra,
             bounds: &bounds,
         };
-        certify_optimal(model, &stage, &values, duals)?;
+        certificates.take(stage_optimality(model, &stage, &values, duals))?;
     }
     // Marginal costs of a plan in whole units: from the LP with its projects and area
     // counts fixed and its amounts continuous (with every amount fixed too, a target's row
@@ -387,17 +539,17 @@ pub(crate) fn allocate_built(
     } else {
         (duals, dual_backend)
     };
-    let mut plan = plan::make_plan(
-        scenario,
-        need,
-        built,
-        &values,
-        marginal.as_deref(),
+    Ok(ModelOutcome::Plan(Solution {
+        values,
+        marginal,
         backend,
         marginal_backend,
-    );
-    plan.milp_gaps = milp_gaps;
-    Ok(Allocation::Plan(plan))
+        milp_gaps,
+        optimality: match certificates {
+            Certificates::Each => Vec::new(),
+            Certificates::Pooled(kept) => kept,
+        },
+    }))
 }
 
 /// Solves the first stage (weighted shortfall) and returns the row that holds it in the
@@ -406,6 +558,7 @@ fn first_stage(
     model: &Model,
     backend: Backend,
     options: &AllocationOptions,
+    certificates: &mut Certificates,
 ) -> Result<Option<(Row, StagePlan)>> {
     let settings = rounding::StageSettings::new(MilpStage::Shortfall, backend, options, None);
     let (first, gap) = match solve_stage(model, &model.shortfall, &[], &settings)? {
@@ -423,7 +576,7 @@ fn first_stage(
             extra: &[],
             bounds: &bounds,
         };
-        certify_optimal(model, &stage, &first.values, duals)?;
+        certificates.take(stage_optimality(model, &stage, &first.values, duals))?;
     }
     let best = Model::evaluate(&model.shortfall, &first.values);
     let hold = Row {
@@ -469,7 +622,8 @@ pub fn export_lp(scenario: &Scenario, need: &Need, options: &AllocationOptions) 
     } else {
         options.lp_backend
     };
-    let hold = first_stage(&model, backend, options)?.map(|(hold, _)| hold);
+    let hold =
+        first_stage(&model, backend, options, &mut Certificates::Each)?.map(|(hold, _)| hold);
     let comment = format!(
         "{}\nfinal stage: cost minimised with the shortfall stage held ({})\nrows are named after targets, caps and budgets",
         scenario.file.name,
@@ -536,7 +690,7 @@ fn certify(model: &Model, values: &[f64], extra: &[Row]) -> Result<()> {
 /// model's (the hold row) and the bounds its variables were solved within.
 struct Stage<'a> {
     /// The stage's name in messages ("shortfall", "cost").
-    name: &'a str,
+    name: &'static str,
     objective: &'a [(usize, f64)],
     extra: &'a [Row],
     bounds: &'a [(f64, f64)],
@@ -545,28 +699,116 @@ struct Stage<'a> {
 /// The certificate's check of optimality: from the stage's row duals (the model's rows,
 /// then the extra rows), the Lagrangian bound on its optimum; the objective at `values` must
 /// lie within [`OPTIMALITY_TOLERANCE`] of it (see there for the exact rule).
+#[cfg(test)]
 fn certify_optimal(model: &Model, stage: &Stage<'_>, values: &[f64], duals: &[f64]) -> Result<()> {
+    stage_optimality(model, stage, values, duals).check()
+}
+
+/// A stage's objective at the solution and the lower bound its duals prove.
+#[derive(Debug, Clone)]
+struct StageOptimality {
+    /// The stage's name, e.g. `shortfall`.
+    stage: &'static str,
+    /// The objective at the solution.
+    value: f64,
+    /// The lower bound from the duals.
+    bound: f64,
+    /// The variable whose negative reduced cost lowers the bound most, if any.
+    worst: Option<String>,
+}
+
+impl StageOptimality {
+    /// Whether the stage is optimal to [`OPTIMALITY_TOLERANCE`]; the error names the
+    /// stage, its objective and bound.
+    fn check(&self) -> Result<()> {
+        let gap = self.value - self.bound;
+        let allowed = OPTIMALITY_TOLERANCE * self.value.abs().max(1.0);
+        if gap > allowed || gap.is_nan() {
+            let widest = self.worst.as_ref().map_or(String::new(), |v| {
+                format!("; the negative reduced cost of {v} lowers it most")
+            });
+            return Err(Error::CertificateFailed {
+                row: format!(
+                    "the optimality of the {} stage (objective {}, lower bound from its duals {}{widest})",
+                    self.stage, self.value, self.bound
+                ),
+                by: gap,
+                tolerance: allowed,
+            });
+        }
+        Ok(())
+    }
+
+    /// The optimality of a stage whose objective was multiplied by `scale`, in the
+    /// objective's own units.
+    fn unscaled(&self, scale: f64) -> Self {
+        Self {
+            value: self.value / scale,
+            bound: self.bound / scale,
+            ..self.clone()
+        }
+    }
+
+    /// The stage of the whole model from its blocks' (in the order given): the Lagrangian
+    /// bound is a sum over variables and rows, so objectives and bounds add up, and the
+    /// whole is held to the tolerance of its own objective. The worst variable named is
+    /// that of the block with the widest gap.
+    fn pooled(stage: &'static str, blocks: &[&StageOptimality]) -> Self {
+        let worst = blocks
+            .iter()
+            .filter(|b| b.worst.is_some())
+            .max_by(|a, b| (a.value - a.bound).total_cmp(&(b.value - b.bound)))
+            .and_then(|b| b.worst.clone());
+        Self {
+            stage,
+            value: blocks.iter().map(|b| b.value).sum(),
+            bound: blocks.iter().map(|b| b.bound).sum(),
+            worst,
+        }
+    }
+}
+
+/// The optimality of a stage's solution by its duals.
+fn stage_optimality(
+    model: &Model,
+    stage: &Stage<'_>,
+    values: &[f64],
+    duals: &[f64],
+) -> StageOptimality {
     let rows: Vec<&Row> = model.rows.iter().chain(stage.extra).collect();
     let optimality = Model::optimality(stage.objective, &rows, duals, stage.bounds, values);
-    let gap = optimality.gap();
-    let allowed = optimality.allowed_gap(OPTIMALITY_TOLERANCE);
-    if gap > allowed || gap.is_nan() {
-        let widest = optimality
+    StageOptimality {
+        stage: stage.name,
+        value: optimality.value,
+        bound: optimality.bound,
+        worst: optimality
             .worst_variable
             .and_then(|v| model.variables.get(v))
-            .map_or(String::new(), |v| {
-                format!("; the negative reduced cost of {} lowers it most", v.name)
-            });
-        return Err(Error::CertificateFailed {
-            row: format!(
-                "the optimality of the {} stage (objective {}, lower bound from its duals {}{widest})",
-                stage.name, optimality.value, optimality.bound
-            ),
-            by: gap,
-            tolerance: allowed,
-        });
+            .map(|v| v.name.clone()),
     }
-    Ok(())
+}
+
+/// Where a model's stage certificates go: checked at once (a model solved whole), or
+/// kept to be pooled with the other blocks' (a block).
+enum Certificates {
+    /// Each stage is checked as it is solved.
+    Each,
+    /// Each stage's optimality is kept; the whole model's is checked once every block is
+    /// solved.
+    Pooled(Vec<StageOptimality>),
+}
+
+impl Certificates {
+    /// Checks a stage, or keeps it to be pooled.
+    fn take(&mut self, optimality: StageOptimality) -> Result<()> {
+        match self {
+            Certificates::Each => optimality.check(),
+            Certificates::Pooled(kept) => {
+                kept.push(optimality);
+                Ok(())
+            }
+        }
+    }
 }
 
 fn conflict(
@@ -711,6 +953,37 @@ mod tests {
         match certify_optimal(&model, &stage, &[40.0], &[0.0]) {
             Err(Error::CertificateFailed { row, .. }) => assert!(row.contains("add_beds"), "{row}"),
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn blocks_are_certified_optimal_as_one_model() {
+        let part = |value: f64, bound: f64| StageOptimality {
+            stage: "shortfall",
+            value,
+            bound,
+            worst: Some(format!("x{value}")),
+        };
+        // A small block 3e-7 short of its bound fails alone (allowed 1e-7 × max(0.05, 1)),
+        // and holds within the whole's objective of −30 (allowed 3e-6).
+        let small = part(-0.05, -0.0500003);
+        let large = part(-29.95, -29.95);
+        assert!(small.check().is_err());
+        assert!(
+            StageOptimality::pooled("shortfall", &[&small, &large])
+                .check()
+                .is_ok()
+        );
+        // Gaps add up: two blocks of objective −0.5, each 8e-8 short (allowed 1e-7 each,
+        // the floor of 1), are 1.6e-7 short of an objective of −1 (allowed 1e-7).
+        let (a, b) = (part(-0.5, -0.50000008), part(-0.5, -0.50000008));
+        assert!(a.check().is_ok() && b.check().is_ok());
+        match StageOptimality::pooled("shortfall", &[&a, &b]).check() {
+            Err(Error::CertificateFailed { by, tolerance, row }) => {
+                assert!((by - 1.6e-7).abs() < 1e-12 && (tolerance - 1e-7).abs() < 1e-15);
+                assert!(row.contains("x-0.5"), "{row}");
+            }
+            other => panic!("{other:?}"),
         }
     }
 

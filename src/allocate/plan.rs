@@ -11,7 +11,7 @@ use crate::allocate::rounding::MilpGap;
 use crate::allocate::solve::Backend;
 use crate::need::Need;
 use crate::scenario::Scenario;
-use crate::scenario::plan_data::Target;
+use crate::scenario::plan_data::{Area, Target};
 use crate::scenario::target::{Comparison, TargetClass, TargetKind, TargetLevel};
 
 /// One line of the plan: a service variant in an area and year.
@@ -422,7 +422,7 @@ pub(crate) fn make_plan(
         let f = target.service;
         let capacity = |v: usize, i: usize| cap[f][v][i][t];
         let served_in = |i: usize| served(f, i, t);
-        let groups = target_groups(target, n);
+        let groups = target_groups(target, &scenario.areas);
         let measured = measure_target(target, scenario, &groups, need, &capacity, &served_in);
         let (achieved, gap, status) = judge(target, &measured);
         let required = target.value;
@@ -435,12 +435,7 @@ pub(crate) fn make_plan(
             {
                 let mut sum = 0.0;
                 for (g, members) in groups.iter().enumerate() {
-                    let name = match target.level {
-                        TargetLevel::District => target.id.clone(),
-                        TargetLevel::Area => {
-                            format!("{}_{}", target.id, scenario.areas[members[0]].id)
-                        }
-                    };
+                    let name = target_row_name(target, &scenario.areas, members);
                     if let Some(r) = model.row_index(&name) {
                         sum += duals[r] * measured[g].1;
                     }
@@ -560,11 +555,42 @@ fn read_conversions(scenario: &Scenario, layout: &Layout, values: &[f64]) -> Vec
     out
 }
 
-/// The groups of areas a target is measured over: the whole district, or each area.
-pub(crate) fn target_groups(target: &Target, areas: usize) -> Vec<Vec<usize>> {
+/// The groups of areas a target is measured over: the whole district, each area, or each
+/// group of areas (in the order of their first area; an area without a group, which the
+/// scenario's checks refuse under a group target, is a group of its own kind).
+pub(crate) fn target_groups(target: &Target, areas: &[Area]) -> Vec<Vec<usize>> {
     match target.level {
-        TargetLevel::District => vec![(0..areas).collect()],
-        TargetLevel::Area => (0..areas).map(|i| vec![i]).collect(),
+        TargetLevel::District => vec![(0..areas.len()).collect()],
+        TargetLevel::Area => (0..areas.len()).map(|i| vec![i]).collect(),
+        TargetLevel::Group => {
+            let mut groups: Vec<Vec<usize>> = Vec::new();
+            let mut index: std::collections::HashMap<Option<&str>, usize> =
+                std::collections::HashMap::new();
+            for (i, area) in areas.iter().enumerate() {
+                let name = area.group.as_deref();
+                let g = *index.entry(name).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                groups[g].push(i);
+            }
+            groups
+        }
+    }
+}
+
+/// The name of a target's row over `members` (one of its [`target_groups`]): the target's
+/// id for the district, followed by the area's id or the group's name.
+pub(crate) fn target_row_name(target: &Target, areas: &[Area], members: &[usize]) -> String {
+    let first = members.first().and_then(|&i| areas.get(i));
+    let suffix = match target.level {
+        TargetLevel::District => None,
+        TargetLevel::Area => first.map(|a| a.id.as_str()),
+        TargetLevel::Group => first.and_then(|a| a.group.as_deref()),
+    };
+    match suffix {
+        Some(s) => format!("{}_{}", target.id, s),
+        None => target.id.clone(),
     }
 }
 

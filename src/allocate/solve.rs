@@ -361,7 +361,7 @@ pub(crate) const WHOLE_TOLERANCE: f64 = 1e-6;
 /// One solve on one backend, behind the guards: numbers checked, a model with nothing to
 /// solve solved without a backend, values cleaned, and clarabel's answer checked against
 /// its own duals (re-solved to tighter tolerances when it falls short of
-/// [`OPTIMALITY_TOLERANCE`]).
+/// [`OPTIMALITY_TOLERANCE`], or breaks a row by more than the certificate allows).
 fn solve_on(
     model: &Model,
     objective: &[(usize, f64)],
@@ -404,7 +404,9 @@ fn solve_on(
             }
             let first = handed.clarabel(dual_count, Precision::Standard)?;
             match &first {
-                Outcome::Optimal(solved) if !handed.is_optimal(solved) => {
+                Outcome::Optimal(solved)
+                    if !handed.is_optimal(solved) || !handed.is_feasible(solved) =>
+                {
                     handed.clarabel(dual_count, Precision::Tight)
                 }
                 _ => Ok(first),
@@ -559,6 +561,17 @@ impl Handed<'_> {
             }
             Err(e) => self.fault(e),
         }
+    }
+
+    /// Whether a solution holds every row handed to the backend to the certificate's
+    /// tolerance ([`CERTIFICATE_TOLERANCE`](crate::allocate::CERTIFICATE_TOLERANCE) of
+    /// the row's magnitude): clarabel's feasibility is relative to the norms of the whole
+    /// model's data, so a small row (a cap of 0) may be missed by more than that.
+    fn is_feasible(&self, solved: &Solved) -> bool {
+        self.rows.iter().all(|(_, row)| {
+            row.violation(&solved.values)
+                <= crate::allocate::CERTIFICATE_TOLERANCE * row.magnitude(&solved.values)
+        })
     }
 
     /// Whether a solution is optimal to [`OPTIMALITY_TOLERANCE`] by its own duals.

@@ -124,7 +124,7 @@ horizon = {horizon}
 migration_timing = \"even\"
 
 [areas]
-file = \"areas.csv\"          # one area per county-level unit, id = c + code
+file = \"areas.csv\"          # one area per county-level unit, id = c + code, group = p + prefecture code
 
 [population]
 file = \"base_population.csv\"  # census counts by sex and group, graduated to single years [census; graduation: SOURCES.md]
@@ -146,15 +146,18 @@ migration = \"none: net migration 0 until an assumption is added\"
         name = format!("Census {year}: {scope}"),
         horizon = year + CENSUS_HORIZON_YEARS,
     );
-    let mut areas = String::from("id,code,name_zh,name_en\n");
+    // Group: the prefecture (地级), the first four digits of the code, in which targets of
+    // level "group" are measured.
+    let mut areas = String::from("id,code,name_zh,name_en,group\n");
     for unit in units {
         let _ = writeln!(
             areas,
-            "{},{},{},{}",
+            "{},{},{},{},{}",
             area_id(&unit.code),
             unit.code,
             csv_field(&unit.name),
-            unit.code
+            unit.code,
+            prefecture_group(&unit.code)
         );
     }
     let mut base = String::from("area,sex,age,value\n");
@@ -268,6 +271,23 @@ fn census_year(census: &Path) -> Result<i32> {
     } else {
         2010
     })
+}
+
+/// The group of a county-level unit: `p` and its prefecture's code, the first four
+/// digits of its own (an empty group for a code too short to hold one).
+///
+/// # Examples
+///
+/// ```
+/// use popalloc::scenario::census::prefecture_group;
+/// assert_eq!(prefecture_group("500103"), "p5001"); // 渝中区 in 重庆市辖区
+/// assert_eq!(prefecture_group("51"), "");
+/// ```
+pub fn prefecture_group(code: &str) -> String {
+    match code.get(..4) {
+        Some(prefix) if prefix.chars().all(|c| c.is_ascii_digit()) => format!("p{prefix}"),
+        _ => String::new(),
+    }
 }
 
 /// Writes a scenario of the county-level units of the census table `census` whose code

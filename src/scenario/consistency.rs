@@ -15,7 +15,7 @@ use crate::scenario::Scenario;
 use crate::scenario::assumptions::{FertilityAssumption, MortalityAssumption};
 use crate::scenario::limits::{
     AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, DISCOUNT_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT,
-    MAX_BUDGET, MAX_DISCOUNT_RATE, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
+    GROUP_ID_RULE, MAX_BUDGET, MAX_DISCOUNT_RATE, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
     MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
     TABLE_VALUE_RANGE, TFR_RANGE, allowed_comparisons, in_range, is_area_id, is_multiplier,
 };
@@ -179,6 +179,14 @@ impl Scenario {
                 return Err(problem(
                     field("id"),
                     format!("{:?} is given twice", area.id),
+                ));
+            }
+            if let Some(group) = &area.group
+                && !is_area_id(group)
+            {
+                return Err(problem(
+                    field("group"),
+                    format!("{group:?} is not {GROUP_ID_RULE}"),
                 ));
             }
             if let Some((lat, lon)) = area.centroid {
@@ -482,10 +490,22 @@ impl Scenario {
                     format!("{} is not allowed for this kind of target", t.op.symbol()),
                 ));
             }
-            if t.kind == TargetKind::AreaCount && t.level == TargetLevel::Area {
+            if t.kind == TargetKind::AreaCount && t.level != TargetLevel::District {
                 return Err(problem(
                     field("level"),
                     "an area_count target counts areas, so it is a district target",
+                ));
+            }
+            if t.level == TargetLevel::Group
+                && let Some(area) = self.areas.iter().find(|a| a.group.is_none())
+            {
+                return Err(problem(
+                    field("level"),
+                    format!(
+                        "a group target is measured in each group of areas, and area {:?} has \
+                         no group (the areas file's column group)",
+                        area.id
+                    ),
                 ));
             }
             if !t.kind.accepts_in(t.value, residents) {

@@ -24,6 +24,11 @@ pub(crate) const AREA_ID_MAX_CHARS: usize = 64;
 /// What an area id may be, as said in errors.
 pub(crate) const AREA_ID_RULE: &str = "an area id: 1 to 64 letters, digits, '_' or '-', and not \"district\" (the whole district's name in outputs)";
 
+/// What an area's group may be, as said in errors (the rule of area ids: a group names
+/// the rows of its targets).
+pub(crate) const GROUP_ID_RULE: &str =
+    "a group name: 1 to 64 letters, digits, '_' or '-', and not \"district\"";
+
 /// Whether `id` may name an area: 1 to [`AREA_ID_MAX_CHARS`] letters (any script),
 /// digits, `_` or `-`, and not `district`, which outputs keep for the whole district.
 /// Outputs name files after areas, so an id never holds a path separator or a dot.

@@ -22,7 +22,7 @@ use crate::scenario::file::{ScenarioFile, TargetEntry};
 use crate::scenario::interim;
 use crate::scenario::limits::{
     AREA_ID_RULE, BUDGET_RANGE, BUILD_RATE_RANGE, DISCOUNT_RATE_RANGE, E0_RANGE, E0_RANGE_TEXT,
-    MAX_BUDGET, MAX_DISCOUNT_RATE, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
+    GROUP_ID_RULE, MAX_BUDGET, MAX_DISCOUNT_RATE, MAX_INPUT_VALUE, MAX_MODULE_UNITS, MAX_NEED_RATE,
     MAX_RADIUS_MINUTES, MAX_TFR, MODULE_RANGE, MULTIPLIER_RANGE, NEED_RATE_RANGE, RADIUS_RANGE,
     STATED_BASELINE_RANGE, TABLE_VALUE_RANGE, TFR_RANGE, allowed_comparisons, in_range, is_area_id,
     is_multiplier,
@@ -165,6 +165,19 @@ pub(crate) fn load(source: &Source) -> Result<Scenario> {
         )),
         None => None,
     };
+    // A target measured in each group needs every area in one.
+    if let (Some(areas), Some(targets)) = (&areas, &targets)
+        && targets.iter().any(|t| t.level == TargetLevel::Group)
+        && let Some(i) = areas.iter().position(|a| a.group.is_none())
+    {
+        problems.push(Error::BadField {
+            path: source.path(&file.areas.file),
+            row: i + 2,
+            field: "group",
+            value: String::new(),
+            expected: "a group name (targets of level \"group\" are measured in each group of areas, so every area needs one)",
+        });
+    }
     let expectations = problems.take(read_expectations(&file, &toml_path, &bands));
     let uncertainty = problems.take(Uncertainty::from_section(
         file.uncertainty.as_ref(),
@@ -397,7 +410,7 @@ fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
         source,
         name,
         &["id", "name_zh", "name_en"],
-        "id,code,name_zh,name_en,latitude,longitude,fertility_multiplier,mortality_multiplier,net_migration",
+        "id,code,name_zh,name_en,latitude,longitude,fertility_multiplier,mortality_multiplier,net_migration,group",
     )?;
     let mut problems = Problems(Vec::new());
     let mut areas: Vec<Area> = Vec::new();
@@ -464,8 +477,22 @@ fn read_areas(source: &Source, name: &str) -> Result<Vec<Area>> {
                     value: net_migration,
                 });
             }
+            let group = match rows.get(row, "group").map(str::trim) {
+                None | Some("") => None,
+                Some(g) if is_area_id(g) => Some(g.to_string()),
+                Some(g) => {
+                    return Err(Error::BadField {
+                        path: rows.path.clone(),
+                        row: *n,
+                        field: "group",
+                        value: g.to_string(),
+                        expected: GROUP_ID_RULE,
+                    });
+                }
+            };
             Ok(Area {
                 id,
+                group,
                 code: rows.get(row, "code").map(String::from),
                 name_zh: rows.text(*n, row, "name_zh")?,
                 name_en: rows.text(*n, row, "name_en")?,
@@ -1730,7 +1757,9 @@ fn target(
             range: "a finite number >= 0",
         });
     }
-    if entry.kind == TargetKind::AreaCount && entry.level.unwrap_or_default() == TargetLevel::Area {
+    if entry.kind == TargetKind::AreaCount
+        && entry.level.unwrap_or_default() != TargetLevel::District
+    {
         return Err(Error::BadSettings {
             path: toml.to_path_buf(),
             field: field("level"),

@@ -24,6 +24,9 @@ pub struct Area {
     pub mortality_multiplier: f64,
     /// Net migrants per year (persons; negative: net out-migration).
     pub net_migration: f64,
+    /// The group of areas it belongs to (e.g. the prefecture 地级市 of a county), in which
+    /// targets of level `group` are measured; `None` when the scenario has no groups.
+    pub group: Option<String>,
 }
 
 impl Area {

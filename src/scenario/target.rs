@@ -154,6 +154,9 @@ pub enum TargetLevel {
     District,
     /// In every area separately.
     Area,
+    /// In every group of areas separately (the areas file's `group` column, e.g. each
+    /// prefecture of a national scenario of counties).
+    Group,
 }
 
 /// The comparison of a target or expectation with its value.

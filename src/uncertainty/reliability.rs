@@ -301,7 +301,7 @@ pub fn reliability(
                 .iter()
                 .find(|r| r.id == target.id)
                 .is_some_and(|r| r.status == TargetStatus::Met);
-            Some((target, t, target_groups(target, areas), met))
+            Some((target, t, target_groups(target, &scenario.areas), met))
         })
         .collect();
     let mut target_hits = vec![0usize; planned.len()];
@@ -346,8 +346,10 @@ pub fn reliability(
             let routing = &routings[t * services + f];
             // The district's need served is the value of any maximum routing; a street's
             // is what it gets in every one.
+            // A group's served need is that of any maximum routing too when no reach
+            // crosses its border (the blocks a national scenario is solved in).
             let served = |i: usize| match target.level {
-                TargetLevel::District => routing.served[i],
+                TargetLevel::District | TargetLevel::Group => routing.served[i],
                 TargetLevel::Area => routing.assured[i],
             };
             let measured = measure_target(target, scenario, groups, &need, &capacity, &served);
