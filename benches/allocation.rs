@@ -2,8 +2,9 @@
 //! clarabel, certificate, plan) on the embedded Yuzhong scenario (11 streets, phased:
 //! whole units and projects found by rounding; and continuous, a MILP only through its
 //! `area_count` target: microlp solves it, clarabel gives the duals with the integer
-//! decisions fixed), on synthetic LPs of 100 and 1,000 areas × 6 services × 5 years
-//! (clarabel), and the model build alone at 1,000 and 8,000 areas.
+//! decisions fixed), on synthetic LPs of 100 to 10,000 areas × 6 services × 5 years
+//! (clarabel), in one district or in districts apart, and the model build alone at 1,000
+//! and 8,000 areas.
 //!
 //! The synthetic scenario (tests/common/synthetic.rs) is built in code, deterministically: areas on a square grid, a
 //! base population from a formula per area, Gompertz death rates, a gamma fertility
@@ -16,28 +17,31 @@
 //! beds ≥ 30 per 1,000 aged 60+, 4.5 childcare places per 1,000 residents, kindergarten
 //! and senior coverage 100 % (expected).
 //!
-//! Measured with criterion on the 2-core development machine, other jobs possibly running
-//! (quote the ratios): Yuzhong continuous 140 ms; 100 areas 2.75 s, 20× Yuzhong continuous;
-//! the phased Yuzhong plan (whole units, projects) about 2.8 s.
+//! A continuous model falls into blocks that no row ties together: each service (no
+//! conversion joins two services here), and with `synthetic_districts` each district,
+//! whose areas reach no other district's and whose targets are of level `group`. The
+//! blocks are solved in parallel (2 cores here) and certified as one model.
 //!
-//! Not in the default run:
-//! - 1,000 areas (328,664 variables, 76,008 rows): one `allocate` takes 74 s alone on the
-//!   machine (release build, the process's own timing; 46× a 125-area run's 1.6 s, 400
-//!   areas 12.1 s), so `POPALLOC_BENCH_SLOW=1` is needed to include it (10 samples: over
-//!   ten minutes). The time is in clarabel's LDL factorisation and iterations, which grow
-//!   about as areas^1.7 with the neighbour flows, with or without the district targets
-//!   (100 / 200 / 400 areas: 1.3 / 3.8 / 12.4 s with them, 0.8 / 2.3 / 8.5 s without);
-//!   `allocate` runs clarabel three times on an LP (shortfall, cost, then once more for
-//!   duals). An earlier build took 369 s at 1,000 areas, before the objective handed to
-//!   clarabel was scaled. HiGHS through good_lp on the same models: 6.7 s at 125 areas,
-//!   75 s at 400.
+//! Measured with criterion on the 2-core development machine, nothing else running (quote
+//! the ratios): Yuzhong phased 2.65 s, continuous 137 ms; 100 areas 368 ms (1.20 s when
+//! the six services were solved as one LP); 125 areas in one district 499 ms; 1,000 areas
+//! in 8 districts of 125: 3.47 s (7.0× the 125 areas for 8× the areas).
+//!
+//! Not in the default run (`POPALLOC_BENCH_SLOW=1`; one `allocate` in a release process,
+//! alone on the machine):
+//! - 1,000 areas in one district (328,664 variables, 76,008 rows): 18 s, 36× the 125-area
+//!   district (400 areas: 3.5 s). Within a district the time is in clarabel's LDL
+//!   factorisation and iterations, which grow about as areas^1.7 with the neighbour flows,
+//!   with or without the district targets (measured before the services were split: 100 /
+//!   200 / 400 areas 1.3 / 3.8 / 12.4 s with them, 0.8 / 2.3 / 8.5 s without). HiGHS
+//!   through good_lp on the same models: 6.7 s at 125 areas, 75 s at 400.
+//! - 10,000 areas in 100 districts of 100 (3.05 million variables): 35 s, 1.8 GB resident.
 //! - 41,636 areas: the model builds (access holds centroids, and flows are made only
 //!   between areas within reach, found through a grid of cells: O(nonzeros)), but no
 //!   solve is attempted. Model build (`build_model` group): 137 ms at 1,000 areas and
 //!   1.11 s at 8,000 (8.1× for 8× the areas); with the dense access matrix and every
 //!   ordered pair tested it took 0.8 s, 10 s and 36 s at 1,000, 4,000 and 8,000 areas
 //!   (45× for 8×), and the matrix alone would have been 13.9 GB at 41,636 areas.
-//!   DESIGN §6: scale beyond that comes from decomposition.
 //! - microlp on the synthetic LPs: it is for small MILPs only (DESIGN §6).
 
 use std::hint::black_box;

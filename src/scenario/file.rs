@@ -178,9 +178,10 @@ pub struct FileRef {
 }
 
 /// `[areas]`: the areas file, columns
-/// `id,code,name_zh,name_en,latitude,longitude,fertility_multiplier,mortality_multiplier,net_migration`.
+/// `id,code,name_zh,name_en,latitude,longitude,fertility_multiplier,mortality_multiplier,net_migration,group`.
 /// Latitude and longitude (degrees, WGS84) may be empty; multipliers default to 1;
-/// `net_migration` is persons per year (negative: net out-migration), default 0.
+/// `net_migration` is persons per year (negative: net out-migration), default 0; `group`
+/// (optional) names the group of areas in which targets of level `group` are measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AreasSection {
