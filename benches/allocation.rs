@@ -107,37 +107,45 @@ fn allocation(c: &mut Criterion) {
         (scenario.continuous(), need),
         Duration::from_secs(10),
     );
-    bench_instance(
-        &mut group,
-        "100 areas × 6 services × 5 years (LP, clarabel)",
-        synthetic(100),
-        Duration::from_secs(40),
-    );
-    bench_instance(
-        &mut group,
-        "125 areas, one district",
-        synthetic(125),
-        Duration::from_secs(10),
-    );
-    bench_instance(
-        &mut group,
-        "1,000 areas in 8 districts of 125",
-        synthetic_districts(8, 125),
-        Duration::from_secs(40),
-    );
-    if std::env::var_os(SLOW).is_some() {
-        bench_instance(
-            &mut group,
+    // (name, instance, measurement seconds, slower than a minute a run).
+    type Instance = Box<dyn Fn() -> (Scenario, Need)>;
+    let synthetic_instances: [(&str, Instance, u64, bool); 5] = [
+        (
+            "100 areas × 6 services × 5 years (LP, clarabel)",
+            Box::new(|| synthetic(100)),
+            40,
+            false,
+        ),
+        (
+            "125 areas, one district",
+            Box::new(|| synthetic(125)),
+            10,
+            false,
+        ),
+        (
+            "1,000 areas in 8 districts of 125",
+            Box::new(|| synthetic_districts(8, 125)),
+            40,
+            false,
+        ),
+        (
             "1,000 areas, one district",
-            synthetic(1_000),
-            Duration::from_secs(200),
-        );
-        bench_instance(
-            &mut group,
+            Box::new(|| synthetic(1_000)),
+            200,
+            true,
+        ),
+        (
             "10,000 areas in 100 districts of 100",
-            synthetic_districts(100, 100),
-            Duration::from_secs(400),
-        );
+            Box::new(|| synthetic_districts(100, 100)),
+            400,
+            true,
+        ),
+    ];
+    let slow = std::env::var_os(SLOW).is_some();
+    for (name, instance, seconds, slower) in synthetic_instances {
+        if slow || !slower {
+            bench_instance(&mut group, name, instance(), Duration::from_secs(seconds));
+        }
     }
     group.finish();
 }
