@@ -129,6 +129,16 @@ fn init_census_writes_chongqing_districts_that_validate_and_run() {
         .unwrap();
     assert_eq!(scenario.areas[yuzhong].name_zh, "渝中区");
     assert!((scenario.base.area_total(yuzhong) - 588_717.0).abs() < 1e-6);
+    assert_eq!(scenario.horizon(), 2035);
+    // Every unit under 5001 is in the group of its prefecture (重庆市辖区).
+    assert!(
+        scenario
+            .areas
+            .iter()
+            .all(|a| a.group.as_deref() == Some("p5001")),
+        "{:?}",
+        scenario.areas.iter().map(|a| &a.group).collect::<Vec<_>>()
+    );
     let want = county_total(&path, "5001");
     assert!(
         (scenario.base.total() - want).abs() < 1e-6 * want,
