@@ -570,6 +570,70 @@ pub(crate) fn step_area(
     births_by_age: &mut [f64],
     scratch: &mut [f64],
 ) -> AreaFlows {
+    step_cohorts::<true>(
+        start,
+        survival,
+        fertility,
+        fertility_multiplier,
+        sex_ratio_at_birth,
+        migrants,
+        timing,
+        width,
+        end,
+        births_by_age,
+        scratch,
+    )
+}
+
+/// [`step_area`] for the populations alone: the same end population to the bit, without
+/// the sums of the flows (deaths, migrants and what the floor at zero removed are left
+/// at 0; births and births by mother's age are computed, as age 0 needs them). For
+/// projections whose flows nobody reads (each Monte Carlo draw).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn step_area_population(
+    start: &[f64],
+    survival: [&[f64]; 2],
+    fertility: &[f64],
+    fertility_multiplier: f64,
+    sex_ratio_at_birth: f64,
+    migrants: &[f64],
+    timing: MigrationTiming,
+    width: f64,
+    end: &mut [f64],
+    births_by_age: &mut [f64],
+    scratch: &mut [f64],
+) {
+    step_cohorts::<false>(
+        start,
+        survival,
+        fertility,
+        fertility_multiplier,
+        sex_ratio_at_birth,
+        migrants,
+        timing,
+        width,
+        end,
+        births_by_age,
+        scratch,
+    );
+}
+
+/// The step of [`step_area`]; with `FLOWS` false, the sums of deaths, migrants and what
+/// the floor removed are not taken (the populations are the same bits either way).
+#[allow(clippy::too_many_arguments)]
+fn step_cohorts<const FLOWS: bool>(
+    start: &[f64],
+    survival: [&[f64]; 2],
+    fertility: &[f64],
+    fertility_multiplier: f64,
+    sex_ratio_at_birth: f64,
+    migrants: &[f64],
+    timing: MigrationTiming,
+    width: f64,
+    end: &mut [f64],
+    births_by_age: &mut [f64],
+    scratch: &mut [f64],
+) -> AreaFlows {
     let g = fertility.len();
     let omega = g - 1;
     let h = match timing {
@@ -593,24 +657,43 @@ pub(crate) fn step_area(
         let m = &migrants[s * g..(s + 1) * g];
         let e = &mut end[s * g..(s + 1) * g];
         let sv = survival[s];
-        for (((a, t), &px), &mx) in adjusted.iter_mut().zip(terms.iter_mut()).zip(p).zip(m) {
-            let value = px + h * mx;
-            *t = (-value).max(0.0);
-            *a = value.max(0.0);
+        if FLOWS {
+            for (((a, t), &px), &mx) in adjusted.iter_mut().zip(terms.iter_mut()).zip(p).zip(m) {
+                let value = px + h * mx;
+                *t = (-value).max(0.0);
+                *a = value.max(0.0);
+            }
+            flows.unremoved[s] = lane_sum(terms);
+        } else {
+            for ((a, &px), &mx) in adjusted.iter_mut().zip(p).zip(m) {
+                *a = (px + h * mx).max(0.0);
+            }
         }
-        flows.unremoved[s] = lane_sum(terms);
-        for ((((ex, t), &svx), &mx), &previous) in e[1..omega]
-            .iter_mut()
-            .zip(terms[1..omega].iter_mut())
-            .zip(&sv[1..omega])
-            .zip(&m[1..omega])
-            .zip(&adjusted[..omega - 1])
-        {
-            *t = (1.0 - svx) * previous;
-            *ex = svx * previous + h * mx;
+        if FLOWS {
+            for ((((ex, t), &svx), &mx), &previous) in e[1..omega]
+                .iter_mut()
+                .zip(terms[1..omega].iter_mut())
+                .zip(&sv[1..omega])
+                .zip(&m[1..omega])
+                .zip(&adjusted[..omega - 1])
+            {
+                *t = (1.0 - svx) * previous;
+                *ex = svx * previous + h * mx;
+            }
+        } else {
+            for (((ex, &svx), &mx), &previous) in e[1..omega]
+                .iter_mut()
+                .zip(&sv[1..omega])
+                .zip(&m[1..omega])
+                .zip(&adjusted[..omega - 1])
+            {
+                *ex = svx * previous + h * mx;
+            }
         }
         let open_start = adjusted[omega - 1] + adjusted[omega];
-        flows.deaths[s] = lane_sum(&terms[1..omega]) + (1.0 - sv[omega]) * open_start;
+        if FLOWS {
+            flows.deaths[s] = lane_sum(&terms[1..omega]) + (1.0 - sv[omega]) * open_start;
+        }
         e[omega] = sv[omega] * open_start + h * m[omega];
     }
     // Births: exposure is the mean of the adjusted start and provisional end females at
@@ -638,19 +721,27 @@ pub(crate) fn step_area(
         let m = &migrants[s * g..(s + 1) * g];
         let e = &mut end[s * g..(s + 1) * g];
         let sv0 = survival[s][0];
-        flows.deaths[s] += (1.0 - sv0) * flows.births[s];
+        if FLOWS {
+            flows.deaths[s] += (1.0 - sv0) * flows.births[s];
+        }
         e[0] = sv0 * flows.births[s] + h * m[0];
         if timing == MigrationTiming::End {
             for (ex, &mx) in e.iter_mut().zip(m) {
                 *ex += mx;
             }
         }
-        for (ex, t) in e.iter_mut().zip(terms.iter_mut()) {
-            *t = (-*ex).max(0.0);
-            *ex = ex.max(0.0);
+        if FLOWS {
+            for (ex, t) in e.iter_mut().zip(terms.iter_mut()) {
+                *t = (-*ex).max(0.0);
+                *ex = ex.max(0.0);
+            }
+            flows.unremoved[s] += lane_sum(terms);
+            flows.migrants[s] = lane_sum(m) + flows.unremoved[s];
+        } else {
+            for ex in e.iter_mut() {
+                *ex = ex.max(0.0);
+            }
         }
-        flows.unremoved[s] += lane_sum(terms);
-        flows.migrants[s] = lane_sum(m) + flows.unremoved[s];
     }
     flows
 }
@@ -758,6 +849,43 @@ mod tests {
         base.series_mut(0, Sex::Female).fill(10.0);
         let migrants = Migrants::zeros(1, groups).unwrap();
         (base, StepInput { rates, migrants })
+    }
+
+    proptest::proptest! {
+        /// The step without the flows gives the end population of the step with them, to
+        /// the bit: populations, rates and migrants drawn at random (out-migration beyond
+        /// the population included, so the floors at zero act), both timings.
+        #[test]
+        fn the_population_step_is_the_full_step_without_its_flows(
+            start in proptest::collection::vec(0.0f64..5e4, 2 * 21),
+            migrants in proptest::collection::vec(-6e4f64..6e4, 2 * 21),
+            survival in proptest::collection::vec(0.5f64..1.0, 2 * 21),
+            fertility in proptest::collection::vec(0.0f64..0.2, 21),
+            multiplier in 0.5f64..2.0,
+            end_timing in proptest::bool::ANY,
+        ) {
+            let g = 21;
+            let mut fertility = fertility;
+            fertility[0] = 0.0;
+            fertility[g - 1] = 0.0;
+            let timing = if end_timing { MigrationTiming::End } else { MigrationTiming::Even };
+            let survival = [&survival[..g], &survival[g..]];
+            let run = |full: bool| {
+                let mut end = vec![0.0; 2 * g];
+                let mut births = vec![0.0; g];
+                let mut scratch = vec![0.0; 2 * g];
+                let args = (&start[..], survival, &fertility[..], multiplier, 1.06, &migrants[..]);
+                if full {
+                    step_area(args.0, args.1, args.2, args.3, args.4, args.5, timing, 1.0,
+                        &mut end, &mut births, &mut scratch);
+                } else {
+                    step_area_population(args.0, args.1, args.2, args.3, args.4, args.5,
+                        timing, 1.0, &mut end, &mut births, &mut scratch);
+                }
+                end.iter().map(|v| v.to_bits()).collect::<Vec<u64>>()
+            };
+            proptest::prop_assert_eq!(run(true), run(false));
+        }
     }
 
     /// Many areas are stepped in parallel: every area's end population and flows are the

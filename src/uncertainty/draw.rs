@@ -13,7 +13,7 @@
 
 use crate::demography::band::Band;
 use crate::demography::population::OMEGA;
-use crate::demography::projection::{MigrationTiming, check_multipliers, step_area};
+use crate::demography::projection::{MigrationTiming, check_multipliers, step_area_population};
 use crate::demography::rates::{StepRates, scaled_survival_both};
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result};
@@ -298,7 +298,7 @@ impl<'a> DrawProjector<'a> {
             district.street_rates,
             &mut buffers.migrants,
         )?;
-        step_area(
+        step_area_population(
             start,
             survival,
             rates.fertility(),
