@@ -320,3 +320,37 @@ fn an_absurd_target_is_refused_not_reported_as_a_conflict() {
         Allocation::Conflict(c) => panic!("{}", c.message),
     }
 }
+
+/// The primary conflict with the coverage target measured in each group (North and Centre
+/// in `east`, South in `west`): the member is the west group's row, said with its group.
+#[test]
+fn a_group_target_in_conflict_is_said_with_its_group() {
+    let dir = primary_conflict_dir("words-group");
+    let mut scenario = Scenario::load(&dir).unwrap();
+    for area in scenario.areas.iter_mut() {
+        let group = if area.id == "south" { "west" } else { "east" };
+        area.group = Some(group.into());
+    }
+    let k = scenario
+        .targets
+        .iter()
+        .position(|t| t.id == "primary_coverage_2023")
+        .unwrap();
+    scenario.targets[k].level = popalloc::TargetLevel::Group;
+    let c = conflict(&scenario);
+    let target = c
+        .members
+        .iter()
+        .find(|m| m.name == "primary_coverage_2023_west")
+        .unwrap_or_else(|| panic!("the west group's row is a member: {c:#?}"));
+    assert!(
+        target.statement.contains(" in group west"),
+        "{}",
+        target.statement
+    );
+    assert!(
+        !c.members
+            .iter()
+            .any(|m| m.name == "primary_coverage_2023_east")
+    );
+}

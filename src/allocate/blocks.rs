@@ -62,25 +62,23 @@ pub(crate) fn split(model: &Model) -> Option<Vec<Block>> {
     }
     let mut parent: Vec<usize> = (0..n).collect();
     for row in &model.rows {
-        let mut vars = row
-            .terms
-            .iter()
-            .map(|&(v, _)| v)
-            .chain(row.slack.iter().copied());
+        let mut vars = row_variables(row);
         if let Some(first) = vars.next() {
             for v in vars {
                 union(&mut parent, first, v);
             }
         }
     }
-    // Measures hold the terms of their rows; join them too, so that a measure never
-    // reaches outside its block.
-    for (_, measure) in &model.measures {
+    // A measure's variables join its row's (its terms may cancel in the row, e.g. a share
+    // of 1 over every variant), so that a row and its measure are always in one block.
+    for (r, measure) in &model.measures {
+        let row = model.rows.get(*r);
         let mut vars = measure
             .numerator
             .iter()
             .chain(&measure.denominator)
-            .map(|&(v, _)| v);
+            .map(|&(v, _)| v)
+            .chain(row.into_iter().flat_map(row_variables));
         if let Some(first) = vars.next() {
             for v in vars {
                 union(&mut parent, first, v);
@@ -90,14 +88,8 @@ pub(crate) fn split(model: &Model) -> Option<Vec<Block>> {
     // Block of each variable; the blocks that hold a row, in order of first variable.
     let mut root_of: Vec<usize> = (0..n).map(|v| find(&mut parent, v)).collect();
     let mut has_row = vec![false; n];
-    for row in &model.rows {
-        if let Some(v) = row
-            .terms
-            .iter()
-            .map(|&(v, _)| v)
-            .chain(row.slack.iter().copied())
-            .next()
-        {
+    for r in 0..model.rows.len() {
+        if let Some(v) = anchor(model, r) {
             has_row[root_of[v]] = true;
         }
     }
@@ -124,6 +116,28 @@ pub(crate) fn split(model: &Model) -> Option<Vec<Block>> {
     Some(build_blocks(model, &block_of, blocks))
 }
 
+/// The variables of a row: its terms', then its slacks'.
+fn row_variables(row: &Row) -> impl Iterator<Item = usize> + '_ {
+    row.terms
+        .iter()
+        .map(|&(v, _)| v)
+        .chain(row.slack.iter().copied())
+}
+
+/// The variable that places row `r` in a block: its first term or slack, else the first
+/// variable of its measure (a row whose terms all cancelled), else none.
+fn anchor(model: &Model, r: usize) -> Option<usize> {
+    let row = model.rows.get(r)?;
+    row_variables(row).next().or_else(|| {
+        model
+            .measures
+            .iter()
+            .find(|(m, _)| *m == r)
+            .and_then(|(_, m)| m.numerator.iter().chain(&m.denominator).next())
+            .map(|&(v, _)| v)
+    })
+}
+
 /// Cuts the model into `count` blocks along `block_of` (the block of each variable).
 fn build_blocks(model: &Model, block_of: &[usize], count: usize) -> Vec<Block> {
     let mut local = vec![0usize; block_of.len()];
@@ -146,14 +160,9 @@ fn build_blocks(model: &Model, block_of: &[usize], count: usize) -> Vec<Block> {
     let mut local_row = vec![0usize; model.rows.len()];
     let mut row_block = vec![0usize; model.rows.len()];
     for (r, row) in model.rows.iter().enumerate() {
-        let first = row
-            .terms
-            .first()
-            .map(|&(v, _)| v)
-            .or(row.slack.first().copied());
-        // A row without terms constrains no block (its feasibility is the constant's):
-        // it stays with block 0, where the solver still sees it.
-        let b = first.map_or(0, |v| block_of[v]);
+        // A row without variables constrains no block (its feasibility is the
+        // constant's): it stays with block 0, where the solver still sees it.
+        let b = anchor(model, r).map_or(0, |v| block_of[v]);
         let block = &mut blocks[b];
         local_row[r] = block.rows.len();
         row_block[r] = b;
@@ -302,6 +311,32 @@ mod tests {
         assert_eq!(
             merge_rows(&blocks, &[vec![5.0], vec![6.0]], 2),
             vec![5.0 / 2.5, 6.0 / scale]
+        );
+    }
+
+    #[test]
+    fn a_row_without_terms_stays_in_its_measures_block() {
+        // Row 1 (`b`) has lost its terms; its measure still reads x1 and x3.
+        let mut m = model(false);
+        m.rows[1].terms.clear();
+        m.rows.push(Row::plain(
+            "c",
+            vec![(1, 1.0), (3, 1.0)],
+            Sense::AtLeast,
+            1.0,
+        ));
+        m.measures[0].1 = Measure::count(vec![(3, 1.0)], 0.0, 4.0, 1.0);
+        let blocks = split(&m).expect("two blocks");
+        let holding = blocks
+            .iter()
+            .position(|b| b.rows.contains(&1))
+            .expect("row 1 in a block");
+        assert_eq!(blocks[holding].variables, vec![1, 3]);
+        assert_eq!(blocks[holding].model.measures.len(), 1);
+        // Its measure's x3 is variable 1 of that block.
+        assert_eq!(
+            blocks[holding].model.measures[0].1.numerator,
+            vec![(1, 1.0)]
         );
     }
 

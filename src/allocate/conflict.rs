@@ -7,7 +7,7 @@ use crate::allocate::solve::{Backend, Integers, Outcome, solve};
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::scenario::plan_data::Target;
-use crate::scenario::target::TargetKind;
+use crate::scenario::target::{TargetKind, TargetLevel};
 
 /// What a member of a conflict is.
 ///
@@ -476,6 +476,25 @@ enum Shown {
 }
 
 impl Words<'_> {
+    /// Where a row is measured, as said after its subject: " in 南街 South" for an area's
+    /// row, " in group p5001" for a group target's, nothing for the district's.
+    fn place(&self, row: &Row) -> String {
+        if let Some(a) = self.area(row.area) {
+            return format!(" in {a}");
+        }
+        if let RowRole::Target { target } = row.role
+            && let Some(t) = self.scenario.targets.get(target)
+            && t.level == TargetLevel::Group
+            && let Some(group) = row
+                .name
+                .strip_prefix(t.id.as_str())
+                .and_then(|rest| rest.strip_prefix('_'))
+        {
+            return format!(" in group {group}");
+        }
+        String::new()
+    }
+
     fn area(&self, i: Option<usize>) -> Option<String> {
         let area = self.scenario.areas.get(i?)?;
         let label = area.label();
@@ -506,10 +525,7 @@ impl Words<'_> {
         let row = &model.rows[r];
         let measure = measure_of(model, r);
         let area = row.area.and_then(|i| self.scenario.areas.get(i));
-        let place = self
-            .area(row.area)
-            .map(|a| format!(" in {a}"))
-            .unwrap_or_default();
+        let place = self.place(row);
         let (kind, target, subject, shown) = self.subject(row, &place, false);
         let op = row.sense;
         let value = measure.value;
@@ -706,10 +722,7 @@ impl Words<'_> {
                 Shown::Percent,
             ),
         };
-        let place = self
-            .area(row.area)
-            .map(|a| format!(" in {a}"))
-            .unwrap_or_default();
+        let place = self.place(row);
         let said = t
             .description
             .as_deref()
@@ -739,10 +752,7 @@ impl Words<'_> {
                     .targets
                     .get(target)
                     .map_or(row.name.as_str(), |t| t.id.as_str());
-                let place = self
-                    .area(row.area)
-                    .map(|a| format!(" in {a}"))
-                    .unwrap_or_default();
+                let place = self.place(row);
                 let kind = self.scenario.targets.get(target).map(|t| t.kind);
                 let extra = match (kind, shown) {
                     (Some(TargetKind::Coverage), _) => {
@@ -808,10 +818,7 @@ impl Words<'_> {
                 continue;
             };
             if matches!(row.role, RowRole::Target { .. } | RowRole::DrawsCovered) {
-                let place = self
-                    .area(row.area)
-                    .map(|a| format!(" in {a}"))
-                    .unwrap_or_default();
+                let place = self.place(row);
                 targets.push(short_statement(member, &place));
                 continue;
             }

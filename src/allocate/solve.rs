@@ -403,12 +403,19 @@ fn solve_on(
                 });
             }
             let first = handed.clarabel(dual_count, Precision::Standard)?;
-            match &first {
-                Outcome::Optimal(solved)
-                    if !handed.is_optimal(solved) || !handed.is_feasible(solved) =>
-                {
-                    handed.clarabel(dual_count, Precision::Tight)
+            let retry = match &first {
+                Outcome::Optimal(solved) => {
+                    !handed.is_optimal(solved) || !handed.is_feasible(solved)
                 }
+                _ => false,
+            };
+            if !retry {
+                return Ok(first);
+            }
+            // The tight answer when it is one; a fault of the tight run keeps the first
+            // answer (the certificate judges whichever is used).
+            match handed.clarabel(dual_count, Precision::Tight) {
+                Ok(tight @ Outcome::Optimal(_)) => Ok(tight),
                 _ => Ok(first),
             }
         }

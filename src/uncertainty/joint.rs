@@ -3,8 +3,11 @@
 
 use serde::Serialize;
 
+use std::collections::HashMap;
+
 use crate::allocate::build::build_with;
 use crate::allocate::model::{Model, Row, RowRole, Sense};
+use crate::allocate::plan::{target_groups, target_row_name};
 use crate::allocate::{Allocation, AllocationOptions, allocate_built};
 use crate::error::{Error, Result, check_parameter};
 use crate::need::Need;
@@ -215,7 +218,17 @@ pub fn allocate_joint(
 /// in persons; an expected target's slack is weighed against the restated requirement.
 /// Other targets do not read need.
 fn restate_targets(scenario: &Scenario, model: &mut Model, largest: &Need, planned: &Need) {
-    let areas = scenario.areas.len();
+    // The areas each target row is measured over (the district, an area or a group), by
+    // the row's name.
+    let members_of: HashMap<String, Vec<usize>> = scenario
+        .targets
+        .iter()
+        .flat_map(|target| {
+            target_groups(target, &scenario.areas)
+                .into_iter()
+                .map(|members| (target_row_name(target, &scenario.areas, &members), members))
+        })
+        .collect();
     for row in model.rows.iter_mut() {
         let RowRole::Target { target } = row.role else {
             continue;
@@ -223,9 +236,8 @@ fn restate_targets(scenario: &Scenario, model: &mut Model, largest: &Need, plann
         let Some(target) = scenario.targets.get(target) else {
             continue;
         };
-        let members: Vec<usize> = match row.area {
-            Some(i) => vec![i],
-            None => (0..areas).collect(),
+        let Some(members) = members_of.get(&row.name) else {
+            continue;
         };
         let (f, year) = (target.service, target.year);
         let required = match target.kind {
@@ -239,7 +251,7 @@ fn restate_targets(scenario: &Scenario, model: &mut Model, largest: &Need, plann
             }
             TargetKind::PerCapita => {
                 let per_person = target.value / 1000.0;
-                let persons = |need: &Need| need.persons_in(target.band, &members, year);
+                let persons = |need: &Need| need.persons_in(target.band, members, year);
                 row.rhs += per_person * (persons(planned) - persons(largest));
                 per_person * persons(planned)
             }
@@ -265,20 +277,42 @@ mod tests {
         // Yuzhong has coverage targets (binding and expected) and an expected per-capita
         // one: restated on `planned`, their rows and slack weights are those of a model
         // built on `planned` outright, while the rows bounding flows keep `largest`.
-        let yuzhong = Scenario::yuzhong().unwrap();
-        let years = vec![yuzhong.horizon()];
+        check_restated(&Scenario::yuzhong().unwrap(), [4, 1]);
+    }
+
+    #[test]
+    fn group_rows_are_restated_on_their_groups_need() {
+        // The streets in three groups, the coverage and per-capita targets measured in
+        // each: every group's row reads its own streets (they read the whole district's).
+        let mut grouped = Scenario::yuzhong().unwrap();
+        for (i, area) in grouped.areas.iter_mut().enumerate() {
+            area.group = Some(format!("g{}", i % 3));
+        }
+        for target in grouped.targets.iter_mut() {
+            if matches!(target.kind, TargetKind::Coverage | TargetKind::PerCapita) {
+                target.level = crate::scenario::target::TargetLevel::Group;
+            }
+        }
+        check_restated(&grouped, [12, 3]);
+    }
+
+    /// Restates the targets of `scenario`'s model built on a larger need and compares
+    /// every target row with the model built on the planned need; `expected` counts the
+    /// coverage and per-capita rows checked.
+    fn check_restated(scenario: &Scenario, expected: [usize; 2]) {
+        let years = vec![scenario.horizon()];
         let need = |scale: f64| {
             Need::from_persons(
-                &yuzhong,
+                scenario,
                 years.clone(),
                 |_, f, i| scale * (1000.0 + 37.0 * i as f64 + 5.0 * f as f64),
                 |_, band, i| scale * (9000.0 + 11.0 * i as f64 + band.map_or(0.0, |b| b as f64)),
             )
         };
         let (largest, planned) = (need(1.2), need(0.9));
-        let mut restated = build_with(&yuzhong, &largest, None, false);
-        restate_targets(&yuzhong, &mut restated.model, &largest, &planned);
-        let direct = build_with(&yuzhong, &planned, None, false).model;
+        let mut restated = build_with(scenario, &largest, None, false);
+        restate_targets(scenario, &mut restated.model, &largest, &planned);
+        let direct = build_with(scenario, &planned, None, false).model;
         let mut checked = [0, 0];
         for (row, same) in restated.model.rows.iter().zip(&direct.rows) {
             assert_eq!(row.name, same.name);
@@ -288,7 +322,7 @@ mod tests {
                 }
                 continue;
             };
-            let kind = yuzhong.targets[target].kind;
+            let kind = scenario.targets[target].kind;
             let slot = match kind {
                 TargetKind::Coverage => 0,
                 TargetKind::PerCapita => 1,
@@ -311,6 +345,6 @@ mod tests {
                 assert!((a - b).abs() <= 1e-9 * b.abs(), "{}: {a} vs {b}", row.name);
             }
         }
-        assert_eq!(checked, [4, 1], "coverage and per-capita rows checked");
+        assert_eq!(checked, expected, "coverage and per-capita rows checked");
     }
 }

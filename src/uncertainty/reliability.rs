@@ -113,6 +113,10 @@ pub(crate) struct PlanLevels {
     /// The areas each area's need can be served from, `[service][area]`: found once, read
     /// by every draw's routing.
     reach: Vec<Vec<Vec<usize>>>,
+    /// Whether some area's need of service `f` can be served from an area of another
+    /// group (`[service]`): a group's served need is then not the same in every maximum
+    /// routing.
+    crosses_groups: Vec<bool>,
 }
 
 impl PlanLevels {
@@ -157,7 +161,7 @@ impl PlanLevels {
             served[t][f][i] = row.served;
             need[t][f][i] = row.need;
         }
-        let reach = scenario
+        let reach: Vec<Vec<Vec<usize>>> = scenario
             .services
             .iter()
             .map(|s| {
@@ -166,12 +170,22 @@ impl PlanLevels {
                     .collect()
             })
             .collect();
+        let crosses_groups = reach
+            .iter()
+            .map(|by_area: &Vec<Vec<usize>>| {
+                by_area.iter().enumerate().any(|(i, from)| {
+                    from.iter()
+                        .any(|&j| scenario.areas[i].group != scenario.areas[j].group)
+                })
+            })
+            .collect();
         Ok(Self {
             years,
             capacity,
             served,
             need,
             reach,
+            crosses_groups,
         })
     }
 
@@ -345,12 +359,15 @@ pub fn reliability(
             let capacity = |v: usize, i: usize| levels.capacity[*t][f][v][i];
             let routing = &routings[t * services + f];
             // The district's need served is the value of any maximum routing; a street's
-            // is what it gets in every one.
-            // A group's served need is that of any maximum routing too when no reach
-            // crosses its border (the blocks a national scenario is solved in).
+            // is what it gets in every one. A group's is the value of any maximum routing
+            // when no reach crosses a group's border (as in the blocks of a region of
+            // districts); where reach crosses, what each street gets in every routing (a
+            // lower bound: the group is judged on what it is sure of).
+            let exact_groups = !levels.crosses_groups[f];
             let served = |i: usize| match target.level {
-                TargetLevel::District | TargetLevel::Group => routing.served[i],
-                TargetLevel::Area => routing.assured[i],
+                TargetLevel::District => routing.served[i],
+                TargetLevel::Group if exact_groups => routing.served[i],
+                TargetLevel::Group | TargetLevel::Area => routing.assured[i],
             };
             let measured = measure_target(target, scenario, groups, &need, &capacity, &served);
             if judge(target, &measured).2 == TargetStatus::Met {
