@@ -360,7 +360,7 @@ impl Projector {
             } else {
                 [rates.survival(Sex::Female), rates.survival(Sex::Male)]
             };
-            let area_flows = step_area(
+            let area_flows = step_area::<true>(
                 start.area_values(area),
                 survival,
                 rates.fertility(),
@@ -401,7 +401,7 @@ impl Projector {
             .map_init(
                 || vec![0.0; 2 * g],
                 |scratch, (area, (end_area, births_by_age))| {
-                    step_area(
+                    step_area::<true>(
                         start.area_values(area),
                         survival,
                         rates.fertility(),
@@ -556,72 +556,13 @@ impl AreaFlows {
 /// values. Each loop runs over zipped slices (no indexing in the hot loops, so the
 /// compiler drops bounds checks and vectorises), and every sum is taken in four lanes in
 /// a fixed order ([`lane_sum`]): the same bits on every machine and thread count.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn step_area(
-    start: &[f64],
-    survival: [&[f64]; 2],
-    fertility: &[f64],
-    fertility_multiplier: f64,
-    sex_ratio_at_birth: f64,
-    migrants: &[f64],
-    timing: MigrationTiming,
-    width: f64,
-    end: &mut [f64],
-    births_by_age: &mut [f64],
-    scratch: &mut [f64],
-) -> AreaFlows {
-    step_cohorts::<true>(
-        start,
-        survival,
-        fertility,
-        fertility_multiplier,
-        sex_ratio_at_birth,
-        migrants,
-        timing,
-        width,
-        end,
-        births_by_age,
-        scratch,
-    )
-}
-
-/// [`step_area`] for the populations alone: the same end population to the bit, without
-/// the sums of the flows (deaths, migrants and what the floor at zero removed are left
-/// at 0; births and births by mother's age are computed, as age 0 needs them). For
+///
+/// With `FLOWS` false, the populations alone: the same end population to the bit, without
+/// the sums of the flows (deaths, migrants and what the floor at zero removed are left at
+/// 0; births and births by mother's age are computed, as age 0 needs them), for
 /// projections whose flows nobody reads (each Monte Carlo draw).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn step_area_population(
-    start: &[f64],
-    survival: [&[f64]; 2],
-    fertility: &[f64],
-    fertility_multiplier: f64,
-    sex_ratio_at_birth: f64,
-    migrants: &[f64],
-    timing: MigrationTiming,
-    width: f64,
-    end: &mut [f64],
-    births_by_age: &mut [f64],
-    scratch: &mut [f64],
-) {
-    step_cohorts::<false>(
-        start,
-        survival,
-        fertility,
-        fertility_multiplier,
-        sex_ratio_at_birth,
-        migrants,
-        timing,
-        width,
-        end,
-        births_by_age,
-        scratch,
-    );
-}
-
-/// The step of [`step_area`]; with `FLOWS` false, the sums of deaths, migrants and what
-/// the floor removed are not taken (the populations are the same bits either way).
-#[allow(clippy::too_many_arguments)]
-fn step_cohorts<const FLOWS: bool>(
+pub(crate) fn step_area<const FLOWS: bool>(
     start: &[f64],
     survival: [&[f64]; 2],
     fertility: &[f64],
@@ -876,10 +817,10 @@ mod tests {
                 let mut scratch = vec![0.0; 2 * g];
                 let args = (&start[..], survival, &fertility[..], multiplier, 1.06, &migrants[..]);
                 if full {
-                    step_area(args.0, args.1, args.2, args.3, args.4, args.5, timing, 1.0,
+                    step_area::<true>(args.0, args.1, args.2, args.3, args.4, args.5, timing, 1.0,
                         &mut end, &mut births, &mut scratch);
                 } else {
-                    step_area_population(args.0, args.1, args.2, args.3, args.4, args.5,
+                    step_area::<false>(args.0, args.1, args.2, args.3, args.4, args.5,
                         timing, 1.0, &mut end, &mut births, &mut scratch);
                 }
                 end.iter().map(|v| v.to_bits()).collect::<Vec<u64>>()

@@ -6,14 +6,14 @@
 //! district rates, the same net migrants (the scenario's times the draw's factor, plus the
 //! street's migration rate times its persons), the same survival schedules
 //! ([`scaled_survival`](crate::demography::rates::scaled_survival) for a street whose mortality multiplier is not 1) and the same
-//! one-area step ([`step_area`]), the sums in the same order. What differs is where the
+//! one-area step ([`step_area`], without its flows), the sums in the same order. What differs is where the
 //! work happens: no net migrants of every area are built and copied per step, only the
 //! area's own in a small buffer; the band totals are read while the area's end population
 //! is still in cache; and a worker's populations are reused from draw to draw.
 
 use crate::demography::band::Band;
 use crate::demography::population::OMEGA;
-use crate::demography::projection::{MigrationTiming, check_multipliers, step_area_population};
+use crate::demography::projection::{MigrationTiming, check_multipliers, step_area};
 use crate::demography::rates::{StepRates, scaled_survival_both};
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result};
@@ -298,7 +298,7 @@ impl<'a> DrawProjector<'a> {
             district.street_rates,
             &mut buffers.migrants,
         )?;
-        step_area_population(
+        step_area::<false>(
             start,
             survival,
             rates.fertility(),
