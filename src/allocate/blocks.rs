@@ -62,36 +62,23 @@ pub(crate) fn split(model: &Model) -> Option<Vec<Block>> {
     }
     let mut parent: Vec<usize> = (0..n).collect();
     for row in &model.rows {
-        let mut vars = row_variables(row);
-        if let Some(first) = vars.next() {
-            for v in vars {
-                union(&mut parent, first, v);
-            }
-        }
+        join(&mut parent, row_variables(row));
     }
     // A measure's variables join its row's (its terms may cancel in the row, e.g. a share
     // of 1 over every variant), so that a row and its measure are always in one block.
     for (r, measure) in &model.measures {
         let row = model.rows.get(*r);
-        let mut vars = measure
-            .numerator
-            .iter()
-            .chain(&measure.denominator)
-            .map(|&(v, _)| v)
-            .chain(row.into_iter().flat_map(row_variables));
-        if let Some(first) = vars.next() {
-            for v in vars {
-                union(&mut parent, first, v);
-            }
-        }
+        join(
+            &mut parent,
+            measure_variables(measure).chain(row.into_iter().flat_map(row_variables)),
+        );
     }
     // Block of each variable; the blocks that hold a row, in order of first variable.
     let mut root_of: Vec<usize> = (0..n).map(|v| find(&mut parent, v)).collect();
+    let anchors = anchors(model);
     let mut has_row = vec![false; n];
-    for r in 0..model.rows.len() {
-        if let Some(v) = anchor(model, r) {
-            has_row[root_of[v]] = true;
-        }
+    for &v in anchors.iter().flatten() {
+        has_row[root_of[v]] = true;
     }
     let mut block_of_root = vec![usize::MAX; n];
     let mut blocks = 0;
@@ -113,7 +100,16 @@ pub(crate) fn split(model: &Model) -> Option<Vec<Block>> {
         };
     }
     let block_of = root_of;
-    Some(build_blocks(model, &block_of, blocks))
+    Some(build_blocks(model, &block_of, &anchors, blocks))
+}
+
+/// Joins the sets of all of `vars`.
+fn join(parent: &mut [usize], mut vars: impl Iterator<Item = usize>) {
+    if let Some(first) = vars.next() {
+        for v in vars {
+            union(parent, first, v);
+        }
+    }
 }
 
 /// The variables of a row: its terms', then its slacks'.
@@ -124,22 +120,39 @@ fn row_variables(row: &Row) -> impl Iterator<Item = usize> + '_ {
         .chain(row.slack.iter().copied())
 }
 
-/// The variable that places row `r` in a block: its first term or slack, else the first
-/// variable of its measure (a row whose terms all cancelled), else none.
-fn anchor(model: &Model, r: usize) -> Option<usize> {
-    let row = model.rows.get(r)?;
-    row_variables(row).next().or_else(|| {
-        model
-            .measures
-            .iter()
-            .find(|(m, _)| *m == r)
-            .and_then(|(_, m)| m.numerator.iter().chain(&m.denominator).next())
-            .map(|&(v, _)| v)
-    })
+/// The variables of a measure: its numerator's, then its denominator's.
+fn measure_variables(measure: &Measure) -> impl Iterator<Item = usize> + '_ {
+    measure
+        .numerator
+        .iter()
+        .chain(&measure.denominator)
+        .map(|&(v, _)| v)
 }
 
-/// Cuts the model into `count` blocks along `block_of` (the block of each variable).
-fn build_blocks(model: &Model, block_of: &[usize], count: usize) -> Vec<Block> {
+/// The variable that places each row in a block: its first term or slack, else the first
+/// variable of its measure (a row whose terms all cancelled), else none.
+fn anchors(model: &Model) -> Vec<Option<usize>> {
+    let mut anchors: Vec<Option<usize>> = model
+        .rows
+        .iter()
+        .map(|row| row_variables(row).next())
+        .collect();
+    for (r, measure) in &model.measures {
+        if let Some(anchor @ None) = anchors.get_mut(*r) {
+            *anchor = measure_variables(measure).next();
+        }
+    }
+    anchors
+}
+
+/// Cuts the model into `count` blocks along `block_of` (the block of each variable), each
+/// row with its anchor's.
+fn build_blocks(
+    model: &Model,
+    block_of: &[usize],
+    anchors: &[Option<usize>],
+    count: usize,
+) -> Vec<Block> {
     let mut local = vec![0usize; block_of.len()];
     let mut blocks: Vec<Block> = (0..count)
         .map(|_| Block {
@@ -162,7 +175,7 @@ fn build_blocks(model: &Model, block_of: &[usize], count: usize) -> Vec<Block> {
     for (r, row) in model.rows.iter().enumerate() {
         // A row without variables constrains no block (its feasibility is the
         // constant's): it stays with block 0, where the solver still sees it.
-        let b = anchor(model, r).map_or(0, |v| block_of[v]);
+        let b = anchors[r].map_or(0, |v| block_of[v]);
         let block = &mut blocks[b];
         local_row[r] = block.rows.len();
         row_block[r] = b;

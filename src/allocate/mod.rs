@@ -343,24 +343,22 @@ impl Solution {
     ///
     /// [`Error::CertificateFailed`] when a stage's pooled gap is over the tolerance.
     fn merge(blocks: &[blocks::Block], solutions: Vec<Solution>, model: &Model) -> Result<Self> {
+        // Back to the whole's units: each block's objective was scaled.
+        let parts: Vec<StageOptimality> = blocks
+            .iter()
+            .zip(&solutions)
+            .flat_map(|(b, s)| s.optimality.iter().map(|o| o.unscaled(b.scale)))
+            .collect();
         let mut stages: Vec<&'static str> = Vec::new();
-        for s in &solutions {
-            for o in &s.optimality {
-                if !stages.contains(&o.stage) {
-                    stages.push(o.stage);
-                }
+        for part in &parts {
+            if !stages.contains(&part.stage) {
+                stages.push(part.stage);
             }
         }
         for stage in stages {
-            // Back to the whole's units: each block's objective was scaled.
-            let parts: Vec<StageOptimality> = blocks
-                .iter()
-                .zip(&solutions)
-                .flat_map(|(b, s)| s.optimality.iter().map(|o| o.unscaled(b.scale)))
-                .filter(|o| o.stage == stage)
-                .collect();
-            let parts: Vec<&StageOptimality> = parts.iter().collect();
-            StageOptimality::pooled(stage, &parts).check()?;
+            let of_stage: Vec<&StageOptimality> =
+                parts.iter().filter(|o| o.stage == stage).collect();
+            StageOptimality::pooled(stage, &of_stage).check()?;
         }
         let backend = solutions.first().map_or(Backend::Clarabel, |s| s.backend);
         let marginal_backend = solutions
@@ -368,20 +366,16 @@ impl Solution {
             .map(|s| s.marginal_backend)
             .collect::<Option<Vec<_>>>()
             .and_then(|b| b.first().copied());
-        let mut values = Vec::with_capacity(solutions.len());
-        let mut marginal = Some(Vec::with_capacity(solutions.len()));
         let mut milp_gaps = Vec::new();
+        let mut values = Vec::with_capacity(solutions.len());
+        let mut marginal = Vec::with_capacity(solutions.len());
         for s in solutions {
-            values.push(s.values);
-            marginal = match (marginal, s.marginal) {
-                (Some(mut all), Some(m)) => {
-                    all.push(m);
-                    Some(all)
-                }
-                _ => None,
-            };
             milp_gaps.extend(s.milp_gaps);
+            values.push(s.values);
+            marginal.push(s.marginal);
         }
+        // Marginal costs only when every block has them.
+        let marginal: Option<Vec<Vec<f64>>> = marginal.into_iter().collect();
         Ok(Self {
             values: blocks::merge_variables(blocks, &values, model.variables.len()),
             marginal: marginal.map(|m| blocks::merge_rows(blocks, &m, model.rows.len())),

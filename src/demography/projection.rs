@@ -2,7 +2,7 @@
 
 use crate::demography::migration::Migrants;
 use crate::demography::population::Population;
-use crate::demography::rates::{StepRates, scaled_survival_both};
+use crate::demography::rates::{ScaledSurvival, StepRates};
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result, check_parameter};
 
@@ -335,31 +335,10 @@ impl Projector {
             self.step_in_parallel(start, input, end, flows);
             return Ok(());
         }
-        let mut survival_scratch = [vec![0.0; g], vec![0.0; g]];
-        let mut life_table_work = [(); 4].map(|_| vec![0.0; g]);
+        let mut scaled = ScaledSurvival::new(g);
         let mut scratch = vec![0.0; 2 * g];
-        let mut scratch_multiplier = f64::NAN;
         for area in 0..areas {
-            let k = self.mortality_multipliers[area];
-            let survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
-                // Bit-equal multipliers reuse the last area's schedule.
-                if k.to_bits() != scratch_multiplier.to_bits() {
-                    let death_rates = |sex| {
-                        rates.death_rates(sex).ok_or(Error::InvalidParameter {
-                            parameter: "area mortality multipliers",
-                            value: k,
-                            range: "1 unless the step rates come from life tables",
-                        })
-                    };
-                    let mx = [death_rates(Sex::Female)?, death_rates(Sex::Male)?];
-                    let [female, male] = &mut survival_scratch;
-                    scaled_survival_both(mx, k, &mut life_table_work, [female, male])?;
-                    scratch_multiplier = k;
-                }
-                [&survival_scratch[0], &survival_scratch[1]]
-            } else {
-                [rates.survival(Sex::Female), rates.survival(Sex::Male)]
-            };
+            let survival = scaled.of(rates, self.mortality_multipliers[area])?;
             let area_flows = step_area::<true>(
                 start.area_values(area),
                 survival,

@@ -163,6 +163,84 @@ impl StepRates {
     }
 }
 
+/// The schedule a scaled death rate belongs to, as errors name it.
+fn scaled_schedule(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Female => "female m(x) x area mortality multiplier",
+        Sex::Male => "male m(x) x area mortality multiplier",
+    }
+}
+
+/// The scaled death rate of the open age group `omega`, which must be finite and > 0 (the
+/// group's L is l / m).
+fn check_open_rate(schedule: &'static str, omega: usize, m_open: f64) -> Result<f64> {
+    if m_open <= 0.0 || !m_open.is_finite() {
+        return Err(Error::InvalidRate {
+            schedule,
+            age: omega,
+            value: m_open,
+            range: "> 0 in the open age group",
+        });
+    }
+    Ok(m_open)
+}
+
+/// The survival schedules of areas whose mortality multiplier is not 1, built from one
+/// step's death rates ([`scaled_survival_both`]) and kept while the next area asks for
+/// the same multiplier, bit for bit (areas often share one).
+pub(crate) struct ScaledSurvival {
+    /// The multiplier the schedules were built for (NaN: none).
+    multiplier: f64,
+    by_sex: [Vec<f64>; 2],
+    /// The q(x) and L(x) of both sexes while building.
+    work: [Vec<f64>; 4],
+}
+
+impl ScaledSurvival {
+    /// Room for schedules of `groups` ages, none built.
+    pub(crate) fn new(groups: usize) -> Self {
+        Self {
+            multiplier: f64::NAN,
+            by_sex: [vec![0.0; groups], vec![0.0; groups]],
+            work: [(); 4].map(|_| vec![0.0; groups]),
+        }
+    }
+
+    /// Forgets the schedules: the next area rebuilds them (new death rates).
+    pub(crate) fn forget(&mut self) {
+        self.multiplier = f64::NAN;
+    }
+
+    /// Female and male survival of an area of mortality multiplier `k` in the step of
+    /// `rates`: the step's own when `k` is 1, else the death rates scaled by `k`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `k` is not 1 and the rates carry no death rates;
+    /// the errors of [`scaled_survival_both`].
+    pub(crate) fn of<'a>(&'a mut self, rates: &'a StepRates, k: f64) -> Result<[&'a [f64]; 2]> {
+        let scaled = (k - 1.0).abs() > 0.0;
+        if !scaled {
+            return Ok([rates.survival(Sex::Female), rates.survival(Sex::Male)]);
+        }
+        if k.to_bits() != self.multiplier.to_bits() {
+            // Stale until both sexes are rebuilt.
+            self.multiplier = f64::NAN;
+            let [Some(female), Some(male)] = Sex::ALL.map(|sex| rates.death_rates(sex)) else {
+                return Err(Error::InvalidParameter {
+                    parameter: "area mortality multipliers",
+                    value: k,
+                    range: "1 unless the step rates come from life tables",
+                });
+            };
+            let [f, m] = &mut self.by_sex;
+            scaled_survival_both([female, male], k, &mut self.work, [f, m])?;
+            self.multiplier = k;
+        }
+        Ok([&self.by_sex[0], &self.by_sex[1]])
+    }
+}
+
 /// Survival ratios of a one-year step for death rates `mx` scaled by `multiplier`, written
 /// into `out` without allocating: the life table of DESIGN §3 computed on the fly, with
 /// the same arithmetic as [`LifeTable`], in one pass per sex — the reference the tests hold
@@ -180,10 +258,7 @@ pub(crate) fn scaled_survival(
     out: &mut [f64],
 ) -> Result<()> {
     let omega = mx.len() - 1;
-    let schedule = match sex {
-        Sex::Female => "female m(x) x area mortality multiplier",
-        Sex::Male => "male m(x) x area mortality multiplier",
-    };
+    let schedule = scaled_schedule(sex);
     let mut l = 1.0;
     let mut previous_big_l = 0.0;
     for x in 0..omega {
@@ -214,15 +289,7 @@ pub(crate) fn scaled_survival(
         previous_big_l = big_l;
         l = next_l;
     }
-    let m_open = mx[omega] * multiplier;
-    if m_open <= 0.0 || !m_open.is_finite() {
-        return Err(Error::InvalidRate {
-            schedule,
-            age: omega,
-            value: m_open,
-            range: "> 0 in the open age group",
-        });
-    }
+    let m_open = check_open_rate(schedule, omega, mx[omega] * multiplier)?;
     let open_l = l / m_open;
     let denominator = previous_big_l + open_l;
     out[omega] = if denominator > 0.0 {
@@ -254,10 +321,7 @@ pub(crate) fn scaled_survival_both(
     let q = [&mut q_f[..omega], &mut q_m[..omega]];
     let mut a0 = [0.0; 2];
     for (((sex, rates), q), a0) in Sex::ALL.into_iter().zip(mx).zip(q).zip(&mut a0) {
-        let schedule = match sex {
-            Sex::Female => "female m(x) x area mortality multiplier",
-            Sex::Male => "male m(x) x area mortality multiplier",
-        };
+        let schedule = scaled_schedule(sex);
         let m0 = rates[0] * multiplier;
         *a0 = andreev_kingkade_a0(sex, m0);
         q[0] = m0 / (1.0 + (1.0 - *a0) * m0);
@@ -276,15 +340,7 @@ pub(crate) fn scaled_survival_both(
                 range: "low enough that q(x) <= 1",
             });
         }
-        let m_open = rates[omega] * multiplier;
-        if m_open <= 0.0 || !m_open.is_finite() {
-            return Err(Error::InvalidRate {
-                schedule,
-                age: omega,
-                value: m_open,
-                range: "> 0 in the open age group",
-            });
-        }
+        check_open_rate(schedule, omega, rates[omega] * multiplier)?;
     }
     // The two chains l(x + 1) = l(x) (1 − q(x)), side by side.
     let mut l = [1.0; 2];

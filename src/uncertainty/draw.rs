@@ -5,7 +5,7 @@
 //! [`Population::band_totals`] and [`Population::area_total`], to the bit: the same
 //! district rates, the same net migrants (the scenario's times the draw's factor, plus the
 //! street's migration rate times its persons), the same survival schedules
-//! ([`scaled_survival`](crate::demography::rates::scaled_survival) for a street whose mortality multiplier is not 1) and the same
+//! ([`ScaledSurvival`] for a street whose mortality multiplier is not 1) and the same
 //! one-area step ([`step_area`], without its flows), the sums in the same order. What differs is where the
 //! work happens: no net migrants of every area are built and copied per step, only the
 //! area's own in a small buffer; the band totals are read while the area's end population
@@ -14,7 +14,7 @@
 use crate::demography::band::Band;
 use crate::demography::population::OMEGA;
 use crate::demography::projection::{MigrationTiming, check_multipliers, step_area};
-use crate::demography::rates::{StepRates, scaled_survival_both};
+use crate::demography::rates::{ScaledSurvival, StepRates};
 use crate::demography::sex::Sex;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
@@ -49,20 +49,11 @@ pub(crate) struct DrawBuffers {
     current: Vec<Vec<f64>>,
     /// Same, end of the step.
     next: Vec<Vec<f64>>,
-    /// Per step, the street survival schedules last built and the multiplier they are for.
-    survival: Vec<Survival>,
-    /// The q(x) and L(x) of a street's life tables, by sex.
-    life_table: [Vec<f64>; 4],
+    /// Per step, the street survival schedules last built.
+    survival: Vec<ScaledSurvival>,
     migrants: Vec<f64>,
     births_by_age: Vec<f64>,
     scratch: Vec<f64>,
-}
-
-/// A street's survival schedules in one step, by sex, and the mortality multiplier they
-/// were built for from that step's death rates (NaN: none).
-struct Survival {
-    multiplier: f64,
-    by_sex: [Vec<f64>; 2],
 }
 
 impl DrawBuffers {
@@ -74,13 +65,7 @@ impl DrawBuffers {
         Self {
             current: vec![vec![0.0; 2 * g]; BLOCK],
             next: vec![vec![0.0; 2 * g]; BLOCK],
-            survival: (0..steps)
-                .map(|_| Survival {
-                    multiplier: f64::NAN,
-                    by_sex: [vec![0.0; g], vec![0.0; g]],
-                })
-                .collect(),
-            life_table: [(); 4].map(|_| vec![0.0; g]),
+            survival: (0..steps).map(|_| ScaledSurvival::new(g)).collect(),
             migrants: vec![0.0; 2 * g],
             births_by_age: vec![0.0; g],
             scratch: vec![0.0; 2 * g],
@@ -180,7 +165,7 @@ impl<'a> DrawProjector<'a> {
         }
         let years = out;
         for survival in &mut buffers.survival {
-            survival.multiplier = f64::NAN;
+            survival.forget();
         }
         for first in (0..areas).step_by(BLOCK) {
             let block = first..(first + BLOCK).min(areas);
@@ -267,29 +252,8 @@ impl<'a> DrawProjector<'a> {
         buffers: &mut DrawBuffers,
     ) -> Result<()> {
         let rates = &district.rates;
-        let k = district.mortality[area];
-        let survival: [&[f64]; 2] = if (k - 1.0).abs() > 0.0 {
-            let cached = &mut buffers.survival[step];
-            // Bit-equal multipliers reuse the schedules last built in this step.
-            if k.to_bits() != cached.multiplier.to_bits() {
-                // Stale until both sexes are rebuilt.
-                cached.multiplier = f64::NAN;
-                let mx = Sex::ALL.map(|sex| rates.death_rates(sex));
-                let [Some(female), Some(male)] = mx else {
-                    return Err(Error::InvalidParameter {
-                        parameter: "area mortality multipliers",
-                        value: k,
-                        range: "1 unless the step rates come from life tables",
-                    });
-                };
-                let [f, m] = &mut cached.by_sex;
-                scaled_survival_both([female, male], k, &mut buffers.life_table, [f, m])?;
-                cached.multiplier = k;
-            }
-            [&cached.by_sex[0], &cached.by_sex[1]]
-        } else {
-            [rates.survival(Sex::Female), rates.survival(Sex::Male)]
-        };
+        // Bit-equal multipliers reuse the schedules last built in this step.
+        let survival = buffers.survival[step].of(rates, district.mortality[area])?;
         let start = &buffers.current[slot];
         self.area_migrants(
             &district.source,
